@@ -1,0 +1,1 @@
+"""briefs: YAML fact records and BibTeX references into a cited static site."""

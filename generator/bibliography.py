@@ -1,0 +1,156 @@
+"""BibTeX references: parse with pybtex, resolve crossrefs, format once per reference."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pybtex.errors
+from pybtex.backends.markdown import Backend as MarkdownBackend
+from pybtex.backends.plaintext import Backend as TextBackend
+from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.input.bibtex import Parser
+from pybtex.scanner import PybtexSyntaxError
+
+from .bibstyle import ChicagoStyle, clean_latex, entry_date, person_name
+from .diagnostics import Diagnostic, Position, error, warning
+
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
+_STYLE = ChicagoStyle()
+# Backend instances reused: render_as() looks each one up through entry points every call.
+_TEXT = TextBackend()
+_MARKDOWN = MarkdownBackend()
+
+
+@dataclass(frozen=True)
+class Formatted:
+    text: str      # plain Unicode, no LaTeX
+    markdown: str  # escaped Markdown with safe links
+
+
+@dataclass
+class Reference:
+    key: str
+    type: str
+    entry: Entry
+    pos: Position
+    _formatted: Formatted | None = field(default=None, repr=False)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {name.lower(): clean_latex(value) for name, value in self.entry.fields.items()}
+
+    @property
+    def persons(self) -> dict[str, list[str]]:
+        return {role.lower(): [person_name(p) for p in people]
+                for role, people in self.entry.persons.items()}
+
+    @property
+    def formatted(self) -> Formatted:
+        if self._formatted is None:
+            rich = _STYLE.format_entry(self.key, self.entry).text
+            text = rich.render(_TEXT).strip()
+            self._formatted = (Formatted(text, rich.render(_MARKDOWN).strip())
+                               if text.strip(". ") else Formatted(self.key, self.key))
+        return self._formatted
+
+    def sort_key(self) -> tuple[str, str, str]:
+        people = self.entry.persons.get("author") or self.entry.persons.get("editor") or []
+        first = person_name(people[0], inverted=True) if people else self.fields.get(
+            "organization", self.fields.get("title", self.key))
+        return (first.casefold(), entry_date(self.entry)[0], self.key)
+
+
+@dataclass
+class Bibliography:
+    references: dict[str, Reference]
+    diagnostics: list[Diagnostic]
+
+    def get(self, key: str) -> Reference | None:
+        return self.references.get(key)
+
+
+def _entry_lines(text: str) -> dict[str, list[int]]:
+    lines: dict[str, list[int]] = {}
+    line, counted_to = 1, 0
+    for match in _ENTRY_START.finditer(text):
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        if match.group(1).lower() not in ("string", "preamble", "comment"):
+            lines.setdefault(match.group(2), []).append(line)
+    return lines
+
+
+def _parse_file(file: Path, rel: str) -> tuple[BibliographyData | None, str, list[Diagnostic]]:
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, "", [error(Position(rel, line), "encoding", "file is not UTF-8")]
+    diagnostics = []
+    with pybtex.errors.capture() as problems:
+        data = Parser().parse_string(text)
+    for problem in problems:
+        line = getattr(problem, "lineno", None) or 1
+        message = str(problem)
+        if isinstance(problem, PybtexSyntaxError):
+            message = re.sub(r"^(syntax error in line \d+: |undefined string in line \d+: )", "", message)
+            message = ("undefined @string macro " + message
+                       if type(problem).__name__ == "UndefinedMacro" else message)
+        if "repeated bibliography entry" not in message:
+            diagnostics.append(error(Position(rel, line), "bibtex-syntax", message))
+    return data, text, diagnostics
+
+
+def _inherit(child: Entry, parent: Entry) -> Entry:
+    """BibTeX crossref: the child takes the fields it lacks from its parent."""
+    fields = dict(parent.fields)
+    if "title" in parent.fields and "booktitle" not in child.fields:
+        fields["booktitle"] = parent.fields["title"]
+    fields.pop("title", None)
+    fields.update(child.fields)
+    fields.pop("crossref", None)
+    persons: dict[str, list[Person]] = {r: list(p) for r, p in parent.persons.items() if r != "author"}
+    persons.update({r: list(p) for r, p in child.persons.items()})
+    return Entry(child.type, fields=fields, persons=persons)
+
+
+def load_bibliography(files: list[Path], root: Path) -> Bibliography:
+    references: dict[str, Reference] = {}
+    diagnostics: list[Diagnostic] = []
+    for file in sorted(files):
+        rel = file.relative_to(root).as_posix()
+        data, text, problems = _parse_file(file, rel)
+        diagnostics += problems
+        if data is None:
+            continue
+        lines = _entry_lines(text)
+        for key, entry in data.entries.items():
+            found = lines.get(key, [1])
+            for line in found[1:]:
+                diagnostics.append(error(Position(rel, line), "duplicate-reference",
+                                         f"duplicate BibTeX key '{key}' (first at line {found[0]})"))
+            if key in references:
+                first = references[key].pos
+                diagnostics.append(error(Position(rel, found[0]), "duplicate-reference",
+                                         f"duplicate BibTeX key '{key}' (first at {first})"))
+                continue
+            references[key] = Reference(key, entry.type.lower(), entry, Position(rel, found[0]))
+    _resolve_crossrefs(references, diagnostics)
+    return Bibliography(dict(sorted(references.items())), diagnostics)
+
+
+def _resolve_crossrefs(references: dict[str, Reference], diagnostics: list[Diagnostic]) -> None:
+    by_folded = {key.casefold(): ref for key, ref in references.items()}
+    for ref in references.values():
+        target = ref.entry.fields.get("crossref")
+        if not target:
+            continue
+        parent = by_folded.get(target.strip().casefold())
+        if parent is None:
+            diagnostics.append(warning(ref.pos, "unknown-crossref",
+                                       f"reference '{ref.key}' has crossref '{target}', which is not defined"))
+            continue
+        ref.entry = _inherit(ref.entry, parent.entry)

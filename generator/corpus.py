@@ -1,0 +1,244 @@
+"""All records, source notes and references together: lookups, cross-references, backlinks."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bibliography import Bibliography, load_bibliography
+from .citations import CitationSyntaxError, find_citations
+from .diagnostics import Diagnostic, Position, error, warning
+from .load import PosDict, load_file
+from .models import KINDS, SLUG_PATTERN, Citation, Marked, ProseMarker, RefMarker, SeedNote, walk
+from .validate import dotted, locate, validate
+
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the content lives; by default the fixed layout below the project root."""
+
+    root: Path
+    content: str = "content"
+    bib: str = "bib"
+    seeds: str = "seeds"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.content
+
+    @property
+    def watched(self) -> list[Path]:
+        return [self.root / self.content, self.root / self.bib, self.root / self.seeds]
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record file, validated."""
+
+    kind: str
+    id: str
+    path: str
+    record: Any
+    data: PosDict
+
+    def pos(self, loc: tuple[Any, ...]) -> Position:
+        return locate(self.data, loc) or Position(self.path)
+
+
+@dataclass(frozen=True)
+class Use:
+    """Where a record or reference is used: record ``kind/id``, at field ``field``."""
+
+    kind: str
+    id: str
+    field: str
+
+
+@dataclass(frozen=True)
+class SeedEntry:
+    name: str
+    path: str
+    note: SeedNote
+    data: PosDict
+
+
+@dataclass
+class Corpus:
+    project: Project
+    records: dict[str, dict[str, Entry]]
+    seeds: dict[str, SeedEntry]
+    bibliography: Bibliography
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    cited_by: dict[str, list[Use]] = field(default_factory=dict)
+    referenced_by: dict[tuple[str, str], list[Use]] = field(default_factory=dict)
+
+    def get(self, kind: str, id: str) -> Entry | None:
+        return self.records.get(kind, {}).get(id)
+
+    def title(self, kind: str, id: str) -> str:
+        entry = self.get(kind, id)
+        return entry.record.title if entry else id
+
+    def entries(self) -> list[Entry]:
+        return [entry for kind in KINDS for entry in self.records[kind].values()]
+
+
+def _did_you_mean(name: str, choices: Any) -> str | None:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _load_kind(project: Project, kind: str, diagnostics: list[Diagnostic]) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    folder = project.content_dir / kind
+    for file in sorted(folder.glob("*")) if folder.is_dir() else []:
+        rel = project.rel(file)
+        if file.suffix == ".yml":
+            diagnostics.append(error(Position(rel), "file-name", "record files end in .yaml, not .yml"))
+            continue
+        if file.suffix != ".yaml" or not file.is_file():
+            continue
+        if not _SLUG.match(file.stem):
+            diagnostics.append(error(Position(rel), "bad-id", f"file name '{file.stem}' is not an id",
+                                     "ids are lowercase letters, digits and hyphens: rename the file"))
+            continue
+        data, problems = load_file(file, rel)
+        diagnostics += problems
+        if problems:
+            continue
+        record, problems = validate(data, KINDS[kind], rel)
+        diagnostics += problems
+        if record is not None:
+            entries[file.stem] = Entry(kind, file.stem, rel, record, data)
+    return entries
+
+
+def _load_seeds(project: Project, diagnostics: list[Diagnostic]) -> dict[str, SeedEntry]:
+    seeds: dict[str, SeedEntry] = {}
+    folder = project.root / project.seeds
+    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        rel = project.rel(file)
+        if not _SLUG.match(file.stem):
+            diagnostics.append(error(Position(rel), "bad-id", f"file name '{file.stem}' is not an id"))
+            continue
+        data, problems = load_file(file, rel)
+        diagnostics += problems
+        if problems:
+            continue
+        note, problems = validate(data, SeedNote, rel)
+        diagnostics += problems
+        if note is not None:
+            seeds[file.stem] = SeedEntry(file.stem, rel, note, data)
+    return seeds
+
+
+def prose_position(base: Position, text: str, offset: int) -> Position:
+    """Position of ``offset`` inside a prose value that starts at ``base``."""
+    line_offset = text.count("\n", 0, offset)
+    if line_offset == 0:
+        return Position(base.path, base.line, base.col + offset)
+    return Position(base.path, base.line + line_offset, offset - text.rfind("\n", 0, offset))
+
+
+def record_citations(entry: Entry, diagnostics: list[Diagnostic]) -> list[tuple[tuple[Any, ...], Citation, Position]]:
+    """Every citation in a record, structured or in prose, with where it stands."""
+    found = []
+    for item in walk(entry.record):
+        if isinstance(item, Marked):
+            if isinstance(item.marker, ProseMarker):
+                base = entry.pos(item.loc)
+                try:
+                    for group in find_citations(item.value):
+                        pos = prose_position(base, item.value, group.start)
+                        found += [(item.loc, citation, pos) for citation in group.citations]
+                except CitationSyntaxError as exc:
+                    diagnostics.append(error(prose_position(base, item.value, exc.offset),
+                                             "citation-syntax", str(exc)))
+        else:
+            loc, citation = item
+            found.append((loc, citation, entry.pos(loc)))
+    return found
+
+
+def _check_references(corpus: Corpus) -> None:
+    """Cross-references by id and citation keys must resolve; build the backlink indexes."""
+    diagnostics, keys = corpus.diagnostics, corpus.bibliography.references
+    cited_by: dict[str, list[Use]] = defaultdict(list)
+    referenced_by: dict[tuple[str, str], list[Use]] = defaultdict(list)
+    for entry in corpus.entries():
+        for loc, citation, pos in record_citations(entry, diagnostics):
+            if citation.key in keys:
+                cited_by[citation.key].append(Use(entry.kind, entry.id, dotted(loc)))
+            else:
+                diagnostics.append(error(pos, "unknown-citation", f"unknown citation key '{citation.key}'",
+                                         _did_you_mean(citation.key, keys)))
+        for item in walk(entry.record):
+            if isinstance(item, Marked) and isinstance(item.marker, RefMarker):
+                target = item.marker.kind
+                if item.value in corpus.records[target]:
+                    referenced_by[(target, item.value)].append(Use(entry.kind, entry.id, dotted(item.loc)))
+                else:
+                    diagnostics.append(error(entry.pos(item.loc), "unknown-id",
+                                             f"unknown {target} id '{item.value}'",
+                                             _did_you_mean(item.value, corpus.records[target])))
+    corpus.cited_by = {key: sorted(set(uses), key=lambda u: (u.kind, u.id, u.field))
+                       for key, uses in sorted(cited_by.items())}
+    corpus.referenced_by = dict(referenced_by)
+
+
+def _check_seeds(corpus: Corpus) -> None:
+    seen: dict[str, str] = {}
+    for seed in corpus.seeds.values():
+        key, pos = seed.note.key, locate(seed.data, ("key",)) or Position(seed.path)
+        if key not in corpus.bibliography.references:
+            corpus.diagnostics.append(error(pos, "unknown-citation", f"unknown citation key '{key}'",
+                                            _did_you_mean(key, corpus.bibliography.references)))
+        elif key in seen:
+            corpus.diagnostics.append(error(pos, "duplicate-seed", f"'{key}' already has a note in {seen[key]}"))
+        seen[key] = seed.path
+
+
+def _check_duplicate_ids(corpus: Corpus) -> None:
+    owner: dict[str, Entry] = {}
+    for entry in corpus.entries():
+        if entry.id in owner:
+            corpus.diagnostics.append(error(Position(entry.path), "duplicate-id",
+                                            f"id '{entry.id}' is also used by {owner[entry.id].path}",
+                                            "ids are unique across all record kinds"))
+        owner.setdefault(entry.id, entry)
+
+
+def _check_unused_references(corpus: Corpus) -> None:
+    seed_keys = {seed.note.key for seed in corpus.seeds.values()}
+    for key, ref in corpus.bibliography.references.items():
+        if key not in corpus.cited_by and key not in seed_keys:
+            corpus.diagnostics.append(warning(ref.pos, "unused-reference",
+                                              f"reference '{key}' is never cited"))
+
+
+def load_corpus(project: Project) -> Corpus:
+    """Load and check everything; every problem becomes a diagnostic, all in one run."""
+    diagnostics: list[Diagnostic] = []
+    records = {kind: _load_kind(project, kind, diagnostics) for kind in KINDS}
+    seeds = _load_seeds(project, diagnostics)
+    bib_dir = project.root / project.bib
+    bibliography = load_bibliography(sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else [], project.root)
+    diagnostics += bibliography.diagnostics
+    corpus = Corpus(project, records, seeds, bibliography, diagnostics)
+    _check_duplicate_ids(corpus)
+    _check_references(corpus)
+    _check_seeds(corpus)
+    _check_unused_references(corpus)
+    corpus.diagnostics.sort()
+    return corpus
+
+

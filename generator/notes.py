@@ -1,0 +1,67 @@
+"""Citations on one page: numbered notes (Python-Markdown footnotes) in order of first use."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from .bibliography import Bibliography
+from .citations import find_citations
+from .models import Citation
+from .prose import escape_text, safe_markdown
+
+SOURCES_PAGE = "sources/index.md"
+_ANCHOR_SAFE = re.compile(r"^[A-Za-z0-9_.:-]+$")
+
+
+class Md(str):
+    """Markdown the generator wrote or made safe; templates print it as it is."""
+
+
+def ref_anchor(key: str) -> str:
+    """The stable anchor of a reference on the Sources page."""
+    safe = key if _ANCHOR_SAFE.match(key) else re.sub(r"[^A-Za-z0-9_.:-]", "-", key)
+    return f"ref-{safe}"
+
+
+def relative(from_page: str, to_page: str, anchor: str = "") -> str:
+    """A link from one generated page to another, as MkDocs resolves it (to the .md file)."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return target + (f"#{anchor}" if anchor else "")
+
+
+class PageNotes:
+    def __init__(self, page: str, bibliography: Bibliography) -> None:
+        self.page = page
+        self.bibliography = bibliography
+        self.numbers: dict[tuple[str, str | None], int] = {}
+
+    def _number(self, citation: Citation) -> int:
+        label = (citation.key, citation.locator)
+        return self.numbers.setdefault(label, len(self.numbers) + 1)
+
+    def cite(self, citations: list[Citation] | tuple[Citation, ...]) -> Md:
+        """Footnote markers for a structured ``cite:`` list."""
+        return Md("".join(f"[^{self._number(c)}]" for c in citations))
+
+    def prose(self, text: str | None) -> Md:
+        """Untrusted Markdown made safe, with its [@key] citations as footnote markers."""
+        if not text:
+            return Md("")
+        pieces, last = [], 0
+        for group in find_citations(text):
+            pieces.append(safe_markdown(text[last:group.start]))
+            pieces.append(self.cite(group.citations))
+            last = group.end
+        pieces.append(safe_markdown(text[last:]))
+        return Md("".join(pieces).strip())
+
+    def definitions(self) -> Md:
+        lines = []
+        for (key, locator), number in self.numbers.items():
+            reference = self.bibliography.get(key)
+            text = reference.formatted.markdown if reference else escape_text(key)
+            where = f" ({escape_text(locator)})" if locator else ""
+            link = relative(self.page, SOURCES_PAGE, ref_anchor(key))
+            lines.append(f"[^{number}]: {text}{where} [In Sources]({link})")
+        return Md("\n".join(lines))

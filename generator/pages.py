@@ -1,0 +1,140 @@
+"""Corpus → the pages to generate: path, template and context. Pure: nothing is written here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .corpus import Corpus, Entry
+from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
+from .notes import SOURCES_PAGE, PageNotes
+
+INVERSE_RELATION = {
+    "ally": "Ally of", "affiliate": "Has affiliate", "splinter": "Has splinter group",
+    "rival": "Rival of", "sponsor": "Sponsored by", "adversary": "Adversary of",
+    "leader": "Led by", "member": "Has member",
+}
+RELATION = {
+    "ally": "Ally of", "affiliate": "Affiliate of", "splinter": "Splinter of", "rival": "Rival of",
+    "sponsor": "Sponsor of", "adversary": "Adversary of", "leader": "Leader of", "member": "Member of",
+}
+QUALIFIER = {"exact": "", "at-least": "at least ", "at-most": "at most ", "approx": "about "}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    context: dict[str, Any]
+    source: str | None = None  # the YAML file the page is made from, for "edit this page"
+
+
+def record_path(kind: str, id: str) -> str:
+    return f"{kind}/{id}.md"
+
+
+@dataclass
+class Links:
+    """Who points at whom, computed once for the whole corpus."""
+
+    relations_in: dict[str, list[tuple[Entry, Relation]]] = field(default_factory=lambda: defaultdict(list))
+    attacks_by: dict[str, list[tuple[Entry, Any]]] = field(default_factory=lambda: defaultdict(list))
+    options_for_actor: dict[str, list[tuple[Entry, str]]] = field(default_factory=lambda: defaultdict(list))
+    options_for_attack: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+
+
+def build_links(corpus: Corpus) -> Links:
+    links = Links()
+    for entry in corpus.records["actors"].values():
+        for relation in entry.record.relations:
+            links.relations_in[relation.actor].append((entry, relation))
+    for entry in corpus.records["attacks"].values():
+        for perpetrator in entry.record.perpetrators:
+            links.attacks_by[perpetrator.actor].append((entry, perpetrator))
+    for entry in corpus.records["policy-options"].values():
+        roles: dict[str, list[str]] = defaultdict(list)
+        for proposer in entry.record.proposers:
+            roles[proposer.actor].append(proposer.role)
+        for actor in entry.record.addresses:
+            roles[actor].append("addresses")
+        for actor, names in roles.items():
+            links.options_for_actor[actor].append((entry, ", ".join(dict.fromkeys(names))))
+        for attack in entry.record.responds_to:
+            links.options_for_attack[attack].append(entry)
+    for items in links.attacks_by.values():
+        items.sort(key=lambda pair: (pair[0].record.date[0].value.sort_key(), pair[0].id))
+    return links
+
+
+def number_text(value: Any) -> str:
+    return f"{QUALIFIER[value.qualifier]}{value.value:,}"
+
+
+def differ(values: list[Any]) -> bool:
+    """Do the sources disagree? (Several values that are not all the same claim.)"""
+    return len({(getattr(v, "qualifier", None), str(v.value)) for v in values}) > 1
+
+
+def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
+    path = record_path(entry.kind, entry.id)
+    context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind]}
+    if isinstance(entry.record, Actor):
+        context |= {
+            "relations_out": entry.record.relations,
+            "relations_in": links.relations_in.get(entry.id, []),
+            "attacks": links.attacks_by.get(entry.id, []),
+            "options": links.options_for_actor.get(entry.id, []),
+        }
+    elif isinstance(entry.record, Attack):
+        context |= {"options": links.options_for_attack.get(entry.id, [])}
+    template = {"actors": "actor.md.j2", "attacks": "attack.md.j2", "policy-options": "option.md.j2"}
+    return Page(path, template[entry.kind], context, source=entry.path)
+
+
+def _index_page(corpus: Corpus, links: Links, kind: str) -> Page:
+    entries = list(corpus.records[kind].values())
+    if kind == "attacks":
+        entries.sort(key=lambda e: (e.record.date[0].value.sort_key(), e.id))
+    else:
+        entries.sort(key=lambda e: (e.record.title.casefold(), e.id))
+    return Page(f"{kind}/index.md", f"index-{kind}.md.j2", {"entries": entries, "kind": kind})
+
+
+def _sources_page(corpus: Corpus) -> Page:
+    references = sorted((corpus.bibliography.references[key] for key in corpus.cited_by),
+                        key=lambda ref: ref.sort_key())
+    seeds = sorted(corpus.seeds.values(), key=lambda s: s.name)
+    return Page(SOURCES_PAGE, "sources.md.j2", {"references": references, "seeds": seeds})
+
+
+def _seed_page(corpus: Corpus, seed: Any) -> Page:
+    reference = corpus.bibliography.references.get(seed.note.key)
+    uses = corpus.cited_by.get(seed.note.key, [])
+    return Page(f"sources/{seed.name}.md", "seed.md.j2",
+                {"seed": seed, "reference": reference, "uses": uses}, source=seed.path)
+
+
+def build_pages(corpus: Corpus) -> list[Page]:
+    """Every generated page, in a stable order."""
+    links = build_links(corpus)
+    pages = [_index_page(corpus, links, kind) for kind in KINDS]
+    pages += [_record_page(corpus, links, entry) for entry in corpus.entries()]
+    pages.append(_sources_page(corpus))
+    pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
+    return pages
+
+
+def counts(corpus: Corpus) -> dict[str, int]:
+    return {
+        "actors": len(corpus.records["actors"]),
+        "attacks": len(corpus.records["attacks"]),
+        "policy-options": len(corpus.records["policy-options"]),
+        "references": len(corpus.cited_by),
+    }
+
+
+def new_notes(corpus: Corpus, page: Page) -> PageNotes:
+    return PageNotes(page.path, corpus.bibliography)
+
+

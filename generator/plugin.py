@@ -1,0 +1,82 @@
+"""The MkDocs adapter: generated pages as in-memory files, live reload, diagnostics as a clean failure."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .corpus import Corpus, Project, load_corpus
+from .diagnostics import Severity, format_text, summary
+from .generate import fill_markers, generate
+from .sanitize import sanitize
+
+log = logging.getLogger("mkdocs.plugins.briefs")
+
+
+class BriefsConfig(Config):
+    content = c.Type(str, default="content")
+    bib = c.Type(str, default="bib")
+    seeds = c.Type(str, default="seeds")
+
+
+class BriefsPlugin(BasePlugin[BriefsConfig]):
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None  # the CLI may hand over a corpus it already checked
+        self.project: Project | None = None
+        self.generated: set[str] = set()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).resolve().parent
+        self.project = Project(root, self.config.content, self.config.bib, self.config.seeds)
+        return config
+
+    def _load(self) -> Corpus:
+        assert self.project is not None
+        corpus, self.corpus = self.corpus or load_corpus(self.project), None
+        errors = [d for d in corpus.diagnostics if d.severity is Severity.ERROR]
+        if errors:
+            raise PluginError(f"briefs: content has problems:\n{format_text(corpus.diagnostics)}\n"
+                              f"{summary(corpus.diagnostics)}")
+        for diagnostic in corpus.diagnostics:
+            log.warning(str(diagnostic))
+        return corpus
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.project is not None
+        self._corpus = corpus = self._load()
+        for file in list(files):
+            if file.src_uri.endswith((".yaml", ".yml")):
+                files.remove(file)
+            elif file.is_documentation_page():
+                file.edit_uri = f"{self.project.content}/{file.src_uri}"
+        self.generated = set()
+        for page in generate(corpus):
+            file = File.generated(config, page.path, content=page.markdown)
+            file.edit_uri = page.source
+            files.append(file)
+            self.generated.add(page.path)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
+        if page.file.src_uri in self.generated:
+            return markdown
+        return fill_markers(markdown, self._corpus)
+
+    def on_page_content(self, html: str, page: Page, **kwargs: Any) -> str:
+        return sanitize(html) if page.file.src_uri in self.generated else html
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        assert self.project is not None
+        for path in self.project.watched:
+            if path.exists():
+                server.watch(str(path))
+        return server

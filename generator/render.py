@@ -1,0 +1,87 @@
+"""One Jinja environment; templates in generator/templates make Markdown pages.
+
+Every value a template prints is escaped as Markdown text unless it is ``Md`` (Markdown
+the generator wrote or made safe), so a title from YAML can never become markup.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .corpus import Corpus
+from .models import KIND_LABELS, SLUG_PATTERN
+from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative
+from .pages import INVERSE_RELATION, RELATION, Page, counts, differ, number_text, record_path
+from .prose import escape_text
+
+SLUG = re.compile(SLUG_PATTERN)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _finalize(value: Any) -> str:
+    if isinstance(value, Md):
+        return value
+    if value is None:
+        return ""
+    return escape_text(str(value))
+
+
+def _slug(value: str) -> Md:
+    if not SLUG.match(value):
+        raise ValueError(f"not a slug: {value!r}")
+    return Md(value)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals |= {"RELATION": RELATION, "INVERSE_RELATION": INVERSE_RELATION,
+                    "KIND_LABELS": KIND_LABELS, "number_text": number_text, "differ": differ,
+                    "ref_anchor": ref_anchor}
+    env.filters["cell"] = lambda text: Md(str(text).replace("\n", " ").replace("|", "\\|"))
+    env.filters["md"] = Md  # only for Markdown the generator made (formatted references, anchors)
+    env.filters["slug"] = _slug
+    return env
+
+
+class PageLinks:
+    """Links from one page to records and sources, as relative Markdown links."""
+
+    def __init__(self, page: str, corpus: Corpus) -> None:
+        self.page, self.corpus = page, corpus
+
+    def record(self, kind: str, id: str) -> Md:
+        title = escape_text(self.corpus.title(kind, id))
+        return Md(f"[{title}]({relative(self.page, record_path(kind, id))})")
+
+    def to(self, path: str, anchor: str = "") -> Md:
+        return Md(relative(self.page, path, anchor))
+
+    def reference(self, key: str) -> Md:
+        return self.to(SOURCES_PAGE, ref_anchor(key))
+
+
+def render_page(page: Page, corpus: Corpus) -> str:
+    notes = PageNotes(page.path, corpus.bibliography)
+    template = environment().get_template(page.template)
+    context = page.context | {"notes": notes, "links": PageLinks(page.path, corpus),
+                              "corpus": corpus, "counts": counts(corpus)}
+    body = _BLANK_LINES.sub("\n\n", template.render(context))
+    definitions = notes.definitions()
+    return body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
+
+
+def render_counts(corpus: Corpus) -> str:
+    return environment().get_template("counts.md.j2").render(counts=counts(corpus))

@@ -1,0 +1,29 @@
+"""The second fence: generated page HTML passes through nh3 (Ammonia) before it is published."""
+
+from __future__ import annotations
+
+import nh3
+
+TAGS = {
+    "a", "abbr", "article", "blockquote", "br", "code", "del", "details", "div", "em", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul", "bdi",
+}
+ATTRIBUTES = {
+    "*": {"class", "id", "title", "dir"},
+    "a": {"href"},
+    "td": {"align", "colspan"},
+    "th": {"align", "colspan"},
+}
+
+
+def sanitize(html: str) -> str:
+    """Keep the markup our templates make; drop scripts, event handlers and unsafe URLs."""
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
