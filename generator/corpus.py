@@ -13,7 +13,7 @@ from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error, warning
 from .load import PosDict, load_file
-from .models import KINDS, SLUG_PATTERN, Citation, Marked, ProseMarker, RefMarker, SeedNote, walk
+from .models import KINDS, SLUG_PATTERN, Citation, Marked, ProseMarker, RefMarker, SeedNote, walk_data
 from .validate import dotted, locate, validate
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -55,6 +55,19 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class RecordFile:
+    """A record file that parsed as YAML, valid or not: its references are checked either way."""
+
+    kind: str
+    id: str
+    path: str
+    data: PosDict
+
+    def pos(self, loc: tuple[Any, ...]) -> Position:
+        return locate(self.data, loc) or Position(self.path)
+
+
+@dataclass(frozen=True)
 class Use:
     """Where a record or reference is used: record ``kind/id``, at field ``field``."""
 
@@ -78,6 +91,8 @@ class Corpus:
     seeds: dict[str, SeedEntry]
     bibliography: Bibliography
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[RecordFile] = field(default_factory=list)
+    known_ids: dict[str, set[str]] = field(default_factory=dict)  # valid or not, so no error cascades
     cited_by: dict[str, list[Use]] = field(default_factory=dict)
     referenced_by: dict[tuple[str, str], list[Use]] = field(default_factory=dict)
 
@@ -97,8 +112,9 @@ def _did_you_mean(name: str, choices: Any) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def _load_kind(project: Project, kind: str, diagnostics: list[Diagnostic]) -> dict[str, Entry]:
+def _load_kind(project: Project, kind: str, corpus: Corpus) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
+    diagnostics = corpus.diagnostics
     folder = project.content_dir / kind
     for file in sorted(folder.glob("*")) if folder.is_dir() else []:
         rel = project.rel(file)
@@ -111,10 +127,12 @@ def _load_kind(project: Project, kind: str, diagnostics: list[Diagnostic]) -> di
             diagnostics.append(error(Position(rel), "bad-id", f"file name '{file.stem}' is not an id",
                                      "ids are lowercase letters, digits and hyphens: rename the file"))
             continue
+        corpus.known_ids[kind].add(file.stem)
         data, problems = load_file(file, rel)
         diagnostics += problems
         if problems:
             continue
+        corpus.files.append(RecordFile(kind, file.stem, rel, data))
         record, problems = validate(data, KINDS[kind], rel)
         diagnostics += problems
         if record is not None:
@@ -141,6 +159,12 @@ def _load_seeds(project: Project, diagnostics: list[Diagnostic]) -> dict[str, Se
     return seeds
 
 
+def field_label(loc: tuple[Any, ...]) -> str:
+    """The field a citation supports, for readers: casualties.killed, not casualties.killed[0].cite[0]."""
+    names = [str(part) for part in loc if isinstance(part, str) and part != "cite"]
+    return ".".join(names)
+
+
 def prose_position(base: Position, text: str, offset: int) -> Position:
     """Position of ``offset`` inside a prose value that starts at ``base``."""
     line_offset = text.count("\n", 0, offset)
@@ -149,10 +173,10 @@ def prose_position(base: Position, text: str, offset: int) -> Position:
     return Position(base.path, base.line + line_offset, offset - text.rfind("\n", 0, offset))
 
 
-def record_citations(entry: Entry, diagnostics: list[Diagnostic]) -> list[tuple[tuple[Any, ...], Citation, Position]]:
-    """Every citation in a record, structured or in prose, with where it stands."""
+def record_citations(entry: RecordFile, diagnostics: list[Diagnostic]) -> list[tuple[tuple[Any, ...], Citation, Position]]:
+    """Every citation in a record file, structured or in prose, with where it stands."""
     found = []
-    for item in walk(entry.record):
+    for item in walk_data(entry.data, KINDS[entry.kind]):
         if isinstance(item, Marked):
             if isinstance(item.marker, ProseMarker):
                 base = entry.pos(item.loc)
@@ -174,22 +198,22 @@ def _check_references(corpus: Corpus) -> None:
     diagnostics, keys = corpus.diagnostics, corpus.bibliography.references
     cited_by: dict[str, list[Use]] = defaultdict(list)
     referenced_by: dict[tuple[str, str], list[Use]] = defaultdict(list)
-    for entry in corpus.entries():
+    for entry in corpus.files:
         for loc, citation, pos in record_citations(entry, diagnostics):
             if citation.key in keys:
-                cited_by[citation.key].append(Use(entry.kind, entry.id, dotted(loc)))
+                cited_by[citation.key].append(Use(entry.kind, entry.id, field_label(loc)))
             else:
                 diagnostics.append(error(pos, "unknown-citation", f"unknown citation key '{citation.key}'",
                                          _did_you_mean(citation.key, keys)))
-        for item in walk(entry.record):
+        for item in walk_data(entry.data, KINDS[entry.kind]):
             if isinstance(item, Marked) and isinstance(item.marker, RefMarker):
                 target = item.marker.kind
                 if item.value in corpus.records[target]:
                     referenced_by[(target, item.value)].append(Use(entry.kind, entry.id, dotted(item.loc)))
-                else:
+                elif item.value not in corpus.known_ids[target]:
                     diagnostics.append(error(entry.pos(item.loc), "unknown-id",
                                              f"unknown {target} id '{item.value}'",
-                                             _did_you_mean(item.value, corpus.records[target])))
+                                             _did_you_mean(item.value, corpus.known_ids[target])))
     corpus.cited_by = {key: sorted(set(uses), key=lambda u: (u.kind, u.id, u.field))
                        for key, uses in sorted(cited_by.items())}
     corpus.referenced_by = dict(referenced_by)
@@ -227,13 +251,12 @@ def _check_unused_references(corpus: Corpus) -> None:
 
 def load_corpus(project: Project) -> Corpus:
     """Load and check everything; every problem becomes a diagnostic, all in one run."""
-    diagnostics: list[Diagnostic] = []
-    records = {kind: _load_kind(project, kind, diagnostics) for kind in KINDS}
-    seeds = _load_seeds(project, diagnostics)
     bib_dir = project.root / project.bib
     bibliography = load_bibliography(sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else [], project.root)
-    diagnostics += bibliography.diagnostics
-    corpus = Corpus(project, records, seeds, bibliography, diagnostics)
+    corpus = Corpus(project, {}, {}, bibliography, list(bibliography.diagnostics),
+                    known_ids={kind: set() for kind in KINDS})
+    corpus.records = {kind: _load_kind(project, kind, corpus) for kind in KINDS}
+    corpus.seeds = _load_seeds(project, corpus.diagnostics)
     _check_duplicate_ids(corpus)
     _check_references(corpus)
     _check_seeds(corpus)

@@ -295,32 +295,58 @@ def _markers(annotation: Any) -> list[Any]:
     return []
 
 
-def _item_annotation(annotation: Any) -> Any:
-    origin = get_origin(annotation)
-    if origin in (list, tuple):
-        return get_args(annotation)[0]
-    for arg in get_args(annotation) if origin in (Annotated, Union, types.UnionType) else ():
-        found = _item_annotation(arg)
-        if found is not None:
-            return found
+def _strip(annotation: Any) -> Any:
+    """The annotation without Annotated layers and without None in a union."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+Found = Marked | tuple[tuple[str | int, ...], Citation]
+
+
+def walk_data(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()) -> Iterator[Found]:
+    """Every citation and marked string in raw record data, read through the model's fields.
+
+    It works on data that failed validation too, so that an unknown id or citation key in a
+    file with other mistakes is still reported in the same run.
+    """
+    if not isinstance(data, dict):
+        return
+    for name, info in model.model_fields.items():
+        if name in data:
+            yield from _walk_value(data[name], info.annotation, list(info.metadata), loc + (name,))
+
+
+def _citation(value: Any) -> Citation | None:
+    if isinstance(value, str) and value:
+        return Citation(key=value)
+    if isinstance(value, dict) and isinstance(value.get("key"), str) and value["key"]:
+        locator = value.get("locator")
+        return Citation(key=value["key"], locator=str(locator) if locator else None)
     return None
 
 
-def walk(model: BaseModel, loc: tuple[str | int, ...] = ()) -> Iterator[Marked | tuple[tuple[str | int, ...], Citation]]:
-    """Every citation (as (loc, Citation)) and every marked string (as Marked) in a model."""
-    for name, info in type(model).model_fields.items():
-        yield from _walk_value(getattr(model, name), info.annotation, list(info.metadata), loc + (name,))
-
-
-def _walk_value(value: Any, annotation: Any, meta: list[Any], loc: tuple[str | int, ...]) -> Iterator[Any]:
-    if isinstance(value, Citation):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        yield from walk(value, loc)
-    elif isinstance(value, list):
-        inner = _item_annotation(annotation)
-        for index, item in enumerate(value):
-            yield from _walk_value(item, inner, [], loc + (index,))
+def _walk_value(value: Any, annotation: Any, meta: list[Any], loc: tuple[str | int, ...]) -> Iterator[Found]:
+    base = _strip(annotation)
+    if base is Citation:
+        citation = _citation(value)
+        if citation:
+            yield loc, citation
+    elif isinstance(base, type) and issubclass(base, BaseModel):
+        yield from walk_data(value, base, loc)
+    elif get_origin(base) is list:
+        items = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+        for index, item in enumerate(items):
+            yield from _walk_value(item, get_args(base)[0], [], loc + (index,))
     elif isinstance(value, str):
         for marker in meta + _markers(annotation):
             if isinstance(marker, (ProseMarker, RefMarker)):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .corpus import Corpus, Entry
+from .corpus import Corpus, Entry, Use
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .notes import SOURCES_PAGE, PageNotes
 
@@ -101,16 +101,27 @@ def _index_page(corpus: Corpus, links: Links, kind: str) -> Page:
     return Page(f"{kind}/index.md", f"index-{kind}.md.j2", {"entries": entries, "kind": kind})
 
 
+def uses_by_record(uses: list[Use]) -> list[tuple[str, str, list[str]]]:
+    """(kind, id, fields) per citing record, in the order the uses come."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for use in uses:
+        fields = grouped.setdefault((use.kind, use.id), [])
+        if use.field not in fields:
+            fields.append(use.field)
+    return [(kind, id, fields) for (kind, id), fields in grouped.items()]
+
+
 def _sources_page(corpus: Corpus) -> Page:
     references = sorted((corpus.bibliography.references[key] for key in corpus.cited_by),
                         key=lambda ref: ref.sort_key())
     seeds = sorted(corpus.seeds.values(), key=lambda s: s.name)
-    return Page(SOURCES_PAGE, "sources.md.j2", {"references": references, "seeds": seeds})
+    cited_by = {ref.key: uses_by_record(corpus.cited_by[ref.key]) for ref in references}
+    return Page(SOURCES_PAGE, "sources.md.j2", {"references": references, "seeds": seeds, "cited_by": cited_by})
 
 
 def _seed_page(corpus: Corpus, seed: Any) -> Page:
     reference = corpus.bibliography.references.get(seed.note.key)
-    uses = corpus.cited_by.get(seed.note.key, [])
+    uses = uses_by_record(corpus.cited_by.get(seed.note.key, []))
     return Page(f"sources/{seed.name}.md", "seed.md.j2",
                 {"seed": seed, "reference": reference, "uses": uses}, source=seed.path)
 

@@ -1,0 +1,125 @@
+"""Build the site with MkDocs, aside then swapped in; write the docs tree for any engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .corpus import Corpus, Project
+from .generate import fill_markers, generate
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def find_config(start: Path) -> Path | None:
+    for folder in [start, *start.parents]:
+        if (folder / "mkdocs.yml").is_file():
+            return folder / "mkdocs.yml"
+    return None
+
+
+def project_for(config_file: Path) -> Project:
+    settings = _plugin_settings(_read_config(config_file))
+    return Project(config_file.resolve().parent, settings.get("content", "content"),
+                   settings.get("bib", "bib"), settings.get("seeds", "seeds"))
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as data: MkDocs' own tags (!ENV, !relative) are kept as they are."""
+
+
+def _keep_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    value = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_scalar(node)  # type: ignore[arg-type]
+    return _Tagged(suffix, value)
+
+
+class _Tagged:
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag, self.value = tag, value
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value, flow_style=True)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_ConfigLoader.add_multi_constructor("!", _keep_tag)
+yaml.SafeDumper.add_representer(_Tagged, _represent_tagged)
+
+
+def _read_config(config_file: Path) -> dict[str, Any]:
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}  # noqa: S506
+
+
+def _plugin_settings(config: dict[str, Any]) -> dict[str, Any]:
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "briefs" in plugin:
+            return plugin["briefs"] or {}
+    return {}
+
+
+def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
+    """Write ``out/docs`` (hand-written and generated pages) and ``out/mkdocs.yml`` without the plugin."""
+    project = corpus.project
+    docs = out / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    for file in sorted(project.content_dir.rglob("*")):
+        rel = file.relative_to(project.content_dir)
+        if file.is_dir() or file.suffix in (".yaml", ".yml"):
+            continue
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if file.suffix == ".md":
+            target.write_text(fill_markers(file.read_text(encoding="utf-8"), corpus), encoding="utf-8")
+        else:
+            shutil.copyfile(file, target)
+    for page in generate(corpus):
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    config = _read_config(config_file)
+    config["plugins"] = [p for p in config.get("plugins", []) if p != "briefs"
+                         and not (isinstance(p, dict) and "briefs" in p)]
+    config["docs_dir"] = "docs"
+    config["site_dir"] = "site"
+    custom_dir = config.get("theme", {}).get("custom_dir")
+    if isinstance(custom_dir, str):
+        overrides = out / "overrides"
+        if overrides.exists():
+            shutil.rmtree(overrides)
+        shutil.copytree(project.root / custom_dir, overrides)
+        config["theme"]["custom_dir"] = "overrides"
+    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+                                    encoding="utf-8")
+
+
+def build_site(corpus: Corpus, config_file: Path, strict: bool) -> Path:
+    """Build into a folder beside ``site/`` and swap it in only when the build succeeded."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = config_file.resolve().parent
+    site, staging, old = root / "site", root / ".site-staging", root / ".site-old"
+    if old.exists() and not site.exists():  # a build killed between the two renames
+        old.rename(site)
+    for leftover in (staging, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+    config.plugins["briefs"].corpus = corpus  # already loaded and checked: do not parse twice
+    try:
+        build(config)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if site.exists():
+        site.rename(old)
+    staging.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+    return site
