@@ -9,6 +9,7 @@ import click
 
 from .corpus import Corpus, load_corpus
 from .diagnostics import format_json, format_text, has_errors, summary
+from .scaffold import ScaffoldError, scaffold
 from .site import build_site, find_config, project_for, render_tree
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -84,6 +85,19 @@ def render(config_file: str | None, out: str) -> None:
         sys.exit(EXIT_CONTENT)
     render_tree(corpus, config, Path(out))
     click.echo(f"wrote {out}/docs and {out}/mkdocs.yml", err=True)
+
+
+@main.command()
+@config_option
+@click.argument("kind")
+@click.argument("id")
+def new(config_file: str | None, kind: str, id: str) -> None:
+    """Scaffold a record: briefs new attack kerman-2025 (KIND: actor, attack, policy-option)."""
+    try:
+        path = scaffold(project_for(_config(config_file)), kind, id)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path}; replace its TODOs, then run briefs check", err=True)
 
 
 @main.command()

@@ -17,7 +17,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def testdata(*parts: str) -> Path:
+def shared_data(*parts: str) -> Path:
     """A path in ../shared/testdata; skipped where it is absent, but never under CI."""
     path = TESTDATA.joinpath(*parts)
     if not path.exists():

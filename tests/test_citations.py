@@ -1,0 +1,54 @@
+"""Pandoc citations in prose, and the notes they become."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+
+from generator.citations import CitationSyntaxError, find_citations
+from generator.corpus import Project, load_corpus
+from generator.models import Citation
+from generator.notes import PageNotes
+
+
+def groups(text: str) -> list[list[tuple[str, str | None]]]:
+    return [[(c.key, c.locator) for c in g.citations] for g in find_citations(text)]
+
+
+def test_pandoc_forms() -> None:
+    assert groups("A [@doe2023].") == [[("doe2023", None)]]
+    assert groups("A [@doe2023, p. 12].") == [[("doe2023", "p. 12")]]
+    assert groups("A [@a; @b, ch. 2; @c:d]") == [[("a", None), ("b", "ch. 2"), ("c:d", None)]]
+    assert groups("mail me at a@b.org [not a citation]") == []
+
+
+def test_malformed_citation() -> None:
+    with pytest.raises(CitationSyntaxError, match=r"malformed citation '\[@\]'"):
+        list(find_citations("x [@]"))
+
+
+@pytest.fixture(scope="module")
+def notes() -> PageNotes:
+    corpus = load_corpus(Project(FIXTURES / "basic"))
+    return PageNotes("attacks/x.md", corpus.bibliography)
+
+
+def test_notes_are_numbered_by_first_use_and_reused(notes: PageNotes) -> None:
+    text = notes.prose("One [@doe2023, p. 3]. Two [@roe2023; @doe2023, p. 3].")
+    assert text == "One[^1]. Two[^2][^1]."
+    assert notes.cite([Citation(key="roe2023")]) == "[^2]"
+
+
+def test_note_text_is_the_formatted_reference_with_locator_and_link(notes: PageNotes) -> None:
+    notes.prose("x [@doe2023, p. 3]")
+    assert notes.definitions().splitlines()[0] == (
+        "[^1]: Doe, Jane, and Jörg Müller\\. “Bombings in Exampleland: A Survey\\.” *Journal of Examples* 4, "
+        "no\\. 2 \\(June 2023\\): 10–25\\. [https://doi\\.org/10\\.1234/example\\.2023]"
+        "(https://doi.org/10.1234/example.2023)\\. (p. 3) [In Sources](../sources/index.md#ref-doe2023)")
+
+
+def test_prose_cannot_inject_markup(notes: PageNotes) -> None:
+    text = notes.prose('<script>alert(1)</script> [x](javascript:alert(1)) {: onclick="x"} ![i](data:x)')
+    assert "<script" not in text and "javascript:" not in text.split("(link removed)")[-1]
+    assert text.startswith("&lt;script&gt;alert(1)&lt;/script&gt; x (link removed) \\{: onclick=")
+    assert "!\\[i](data:x)" in text
