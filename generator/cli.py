@@ -10,6 +10,7 @@ import click
 from .corpus import Corpus, load_corpus
 from .diagnostics import format_json, format_text, has_errors, summary
 from .scaffold import ScaffoldError, scaffold
+from .schemas import write_schemas
 from .site import build_site, find_config, project_for, render_tree
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -85,6 +86,15 @@ def render(config_file: str | None, out: str) -> None:
         sys.exit(EXIT_CONTENT)
     render_tree(corpus, config, Path(out))
     click.echo(f"wrote {out}/docs and {out}/mkdocs.yml", err=True)
+
+
+@main.command()
+@config_option
+def schema(config_file: str | None) -> None:
+    """Write the JSON Schema of each record kind into content/schemas/ (editors' autocompletion)."""
+    project = project_for(_config(config_file))
+    for path in write_schemas(project):
+        click.echo(f"wrote {project.rel(path)}", err=True)
 
 
 @main.command()

@@ -271,10 +271,20 @@ KINDS: dict[str, type[Record]] = {
 KIND_LABELS = {"actors": "Actor", "attacks": "Attack", "policy-options": "Policy option"}
 
 
+SCHEMA_NAMES = {"actors": "actor", "attacks": "attack", "policy-options": "policy-option"}
+
+
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """File name → JSON Schema, for every record kind and the source notes."""
+    result = {f"{SCHEMA_NAMES[kind]}.schema.json": json_schema(model) for kind, model in KINDS.items()}
+    result["seed-note.schema.json"] = json_schema(SeedNote)
+    return result
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from .corpus import Project
-from .models import KINDS, SLUG_PATTERN
+from .models import KINDS, SCHEMA_NAMES, SLUG_PATTERN
 from .render import environment
 
 ALIASES = {"actor": "actors", "attack": "attacks", "policy-option": "policy-options", "option": "policy-options"}
@@ -36,7 +36,7 @@ def scaffold(project: Project, kind_name: str, id: str, today: dt.date | None = 
         if path.exists():
             raise ScaffoldError(f"{project.rel(path)} already exists; ids are unique across kinds")
     text = environment().get_template(f"new-{kind}.yaml.j2").render(
-        id=id, today=(today or dt.date.today()).isoformat(), key=PLACEHOLDER_KEY)
+        id=id, today=(today or dt.date.today()).isoformat(), key=PLACEHOLDER_KEY, schema=SCHEMA_NAMES[kind])
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
         out.write(text)

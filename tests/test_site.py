@@ -1,0 +1,77 @@
+"""End to end: real MkDocs builds of the fixture and of the shipped content."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+
+from generator.cli import main
+from generator.corpus import Project, load_corpus
+from generator.models import schemas
+from generator.schemas import SCHEMA_DIR, schema_text
+
+
+def mkdocs(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), *args],
+                          capture_output=True, text=True, cwd=config.parent)
+
+
+def test_plain_mkdocs_build_fails_cleanly_with_the_same_messages(project) -> None:
+    result = mkdocs(project("mistakes"), "-d", "out")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert ("content/attacks/example-market-bombing.yaml:19:1: error: unknown field 'sumary' "
+            "(did you mean 'summary'?) [unknown-field]") in result.stderr
+    assert "13 error(s), 1 warning(s)" in result.stderr
+
+
+def test_fixture_builds_strict_with_plain_mkdocs(project) -> None:
+    result = mkdocs(project("basic"), "--strict", "-d", "out")
+    assert result.returncode == 0, result.stderr
+
+
+def test_schemas_in_the_repo_match_the_models() -> None:
+    folder = ROOT / "content" / SCHEMA_DIR
+    for name, schema in schemas().items():
+        assert (folder / name).read_text(encoding="utf-8") == schema_text(schema), (
+            f"{name} is stale: run `briefs schema`")
+
+
+def test_shipped_content_passes_strict_check() -> None:
+    result = CliRunner().invoke(main, ["check", "--strict", "-f", str(ROOT / "mkdocs.yml")])
+    assert result.exit_code == 0, result.stdout
+    assert result.stderr == "0 error(s), 0 warning(s)\n"
+
+
+def test_every_shipped_record_starts_with_its_schema_line() -> None:
+    for path in sorted((ROOT / "content").glob("*/*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert re.fullmatch(r"# yaml-language-server: \$schema=\.\./schemas/[a-z-]+\.schema\.json", first), path
+
+
+def test_every_attack_page_shows_its_casualties_with_citations() -> None:
+    from generator.generate import generate
+
+    corpus = load_corpus(Project(ROOT))
+    pages = {page.path: page.markdown for page in generate(corpus)}
+    attacks = corpus.records["attacks"]
+    assert len(attacks) >= 5
+    for id, entry in attacks.items():
+        markdown = pages[f"attacks/{id}.md"]
+        for label, values in (("Killed", entry.record.casualties.killed),
+                              ("Injured", entry.record.casualties.injured)):
+            row = next(line for line in markdown.splitlines() if line.startswith(f"| {label} |"))
+            if not values:
+                assert "not given" in row
+            for value in values:
+                assert f"{value.value:,}" in row, (id, label, row)
+            assert row.count("[^") >= sum(len(v.cite) and 1 for v in values), (id, row)
+
+
+def test_fixture_corpus_is_the_golden_one() -> None:
+    assert load_corpus(Project(FIXTURES / "basic")).diagnostics == []
