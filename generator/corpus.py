@@ -14,6 +14,7 @@ from .citations import CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error, warning
 from .load import PosDict, load_file
 from .models import KINDS, SLUG_PATTERN, Citation, Marked, ProseMarker, RefMarker, SeedNote, walk_data
+from .review import build_review, review_diagnostics
 from .validate import dotted, locate, validate
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -27,6 +28,7 @@ class Project:
     content: str = "content"
     bib: str = "bib"
     seeds: str = "seeds"
+    review_period_days: int = 365
 
     @property
     def content_dir(self) -> Path:
@@ -95,6 +97,7 @@ class Corpus:
     known_ids: dict[str, set[str]] = field(default_factory=dict)  # valid or not, so no error cascades
     cited_by: dict[str, list[Use]] = field(default_factory=dict)
     referenced_by: dict[tuple[str, str], list[Use]] = field(default_factory=dict)
+    review: Any = None  # review.Review, built once the cross-references hold
 
     def get(self, kind: str, id: str) -> Entry | None:
         return self.records.get(kind, {}).get(id)
@@ -261,6 +264,8 @@ def load_corpus(project: Project) -> Corpus:
     _check_references(corpus)
     _check_seeds(corpus)
     _check_unused_references(corpus)
+    corpus.review = build_review(corpus, project.review_period_days)
+    corpus.diagnostics += review_diagnostics(corpus.review, corpus)
     corpus.diagnostics.sort()
     return corpus
 

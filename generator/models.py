@@ -119,18 +119,21 @@ Cite = Annotated[Citation, BeforeValidator(_key_as_citation, json_schema_input_t
 Cites = Annotated[list[Cite], Field(min_length=1)]
 
 
-class SourcedNumber(Strict):
-    value: Annotated[int, Field(ge=0)]
-    qualifier: Qualifier = "exact"
+class Sourced(Strict):
+    """A value as one or more sources give it; ``as_of`` is when the source said so."""
+
     as_of: PartialDate | None = None
     note: Prose | None = None
     cite: Cites
 
 
-class SourcedDate(Strict):
+class SourcedNumber(Sourced):
+    value: Annotated[int, Field(ge=0)]
+    qualifier: Qualifier = "exact"
+
+
+class SourcedDate(Sourced):
     value: PartialDate
-    note: Prose | None = None
-    cite: Cites
 
 
 def _sourced_list(item: type[Any]) -> Any:

@@ -30,6 +30,9 @@ class Page:
     source: str | None = None  # the YAML file the page is made from, for "edit this page"
 
 
+REVIEW_PAGE = "review/index.md"
+
+
 def record_path(kind: str, id: str) -> str:
     return f"{kind}/{id}.md"
 
@@ -132,6 +135,7 @@ def build_pages(corpus: Corpus) -> list[Page]:
     pages = [_index_page(corpus, links, kind) for kind in KINDS]
     pages += [_record_page(corpus, links, entry) for entry in corpus.entries()]
     pages.append(_sources_page(corpus))
+    pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
     pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
     return pages
 

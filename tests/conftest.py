@@ -15,6 +15,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# The review's "as of" date (stale records): fixed, so golden files and builds are reproducible.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795305600")  # 2026-11-22
 
 
 def shared_data(*parts: str) -> Path:

@@ -27,7 +27,7 @@ def test_plain_mkdocs_build_fails_cleanly_with_the_same_messages(project) -> Non
     assert "Traceback" not in result.stderr
     assert ("content/attacks/example-market-bombing.yaml:19:1: error: unknown field 'sumary' "
             "(did you mean 'summary'?) [unknown-field]") in result.stderr
-    assert "13 error(s), 1 warning(s)" in result.stderr
+    assert "13 error(s), 3 warning(s)" in result.stderr
 
 
 def test_fixture_builds_strict_with_plain_mkdocs(project) -> None:

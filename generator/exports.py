@@ -1,0 +1,317 @@
+"""Machine-readable exports of the corpus: JSON, CSV, BibTeX, STIX 2.1 and the JSON Schemas.
+
+Pure: ``export_all`` returns file name (relative to the site's ``data/`` folder) → bytes and
+writes nothing. Deterministic: no clock, no random ids, sorted keys and records, so two builds
+of the same content give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import stix2
+from pybtex.database import BibliographyData
+from pybtex.database import Entry as BibEntry
+
+from .bibliography import Reference
+from .corpus import Corpus, Entry
+from .models import KINDS, SCHEMA_NAMES, Citation, PartialDate, SourcedNumber, schemas
+
+# briefs.json groups records under Python-friendly names.
+GROUPS = {"actors": "actors", "attacks": "attacks", "policy-options": "policy_options"}
+
+CSV_COLUMNS = [
+    "id", "title", "date", "date_precision", "country", "place", "latitude", "longitude",
+    "perpetrators", "basis", "killed_low", "killed_high", "injured_low", "injured_high", "sources",
+]
+
+# Fixed forever: changing it changes every STIX id, and consumers track objects by id.
+STIX_NAMESPACE = uuid.UUID("28835a38-c722-4880-a1b8-3e714e07b4c8")
+
+
+def export_all(corpus: Corpus) -> dict[str, bytes]:
+    """Every export file: name relative to ``data/`` → its exact bytes."""
+    data = briefs_data(corpus)
+    files = {
+        "briefs.json": dump_json(data),
+        "attacks.csv": attacks_csv(corpus),
+        "references.bib": references_bib(corpus),
+        "briefs.stix.json": dump_json(stix_bundle(corpus)),
+    }
+    files |= {f"schemas/{name}": dump_json(schema) for name, schema in schemas().items()}
+    files |= record_files(data)
+    return dict(sorted(files.items()))
+
+
+def dump_json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --- briefs.json and records/ ---------------------------------------------------------------
+
+
+def sorted_entries(corpus: Corpus, kind: str) -> list[Entry]:
+    return [corpus.records.get(kind, {})[id] for id in sorted(corpus.records.get(kind, {}))]
+
+
+def record_url(kind: str, id: str) -> str:
+    return f"{kind}/{id}/"
+
+
+def record_data(entry: Entry) -> dict[str, Any]:
+    """The record as the model normalised it (one mapping → a list, "key" → {key, locator})."""
+    data: dict[str, Any] = entry.record.model_dump(mode="json")
+    data |= {"id": entry.id, "kind": SCHEMA_NAMES[entry.kind], "source": entry.path,
+             "url": record_url(entry.kind, entry.id)}
+    return data
+
+
+def reference_data(reference: Reference, cited_by: Iterable[str]) -> dict[str, Any]:
+    # BibTeX fields stay nested: BibTeX has its own "key" and "type" fields.
+    return {
+        "key": reference.key,
+        "type": reference.type,
+        "fields": reference.fields,
+        "persons": reference.persons,
+        "formatted": reference.formatted.text,
+        "cited_by": sorted(set(cited_by)),
+    }
+
+
+def briefs_data(corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
+    data = {GROUPS[kind]: [record_data(entry) for entry in sorted_entries(corpus, kind)] for kind in KINDS}
+    data["references"] = [
+        reference_data(ref, (use.id for use in corpus.cited_by.get(key, [])))
+        for key, ref in sorted(corpus.bibliography.references.items())
+    ]
+    return data
+
+
+def record_files(data: dict[str, list[dict[str, Any]]]) -> dict[str, bytes]:
+    """records/<kind folder>/<id>.json, the same object as in briefs.json, for each page to link."""
+    folders = {group: kind for kind, group in GROUPS.items()}
+    return {f"records/{folders[group]}/{record['id']}.json": dump_json(record)
+            for group, records in data.items() if group in folders for record in records}
+
+
+# --- attacks.csv -------------------------------------------------------------------------
+
+
+def record_keys(corpus: Corpus) -> dict[tuple[str, str], set[str]]:
+    """(kind, id) → every citation key the record uses, structured or in prose."""
+    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, uses in corpus.cited_by.items():
+        for use in uses:
+            keys[(use.kind, use.id)].add(key)
+    return keys
+
+
+def figure_range(values: list[SourcedNumber]) -> tuple[str, str]:
+    """Low and high bounds over the sources; an empty cell where no source gives that bound."""
+    lows = [v.value for v in values if v.qualifier in ("exact", "at-least", "approx")]
+    highs = [v.value for v in values if v.qualifier in ("exact", "at-most", "approx")]
+    return (str(min(lows)) if lows else "", str(max(highs)) if highs else "")
+
+
+def attack_row(entry: Entry, keys: set[str]) -> dict[str, str]:
+    attack, date = entry.record, entry.record.date[0].value  # the first date is the one pages show
+    coordinates = attack.location.coordinates
+    killed_low, killed_high = figure_range(attack.casualties.killed)
+    injured_low, injured_high = figure_range(attack.casualties.injured)
+    return {
+        "id": entry.id, "title": attack.title, "date": str(date), "date_precision": date.precision,
+        "country": attack.location.country, "place": attack.location.place,
+        "latitude": str(coordinates[0]) if coordinates else "",
+        "longitude": str(coordinates[1]) if coordinates else "",
+        "perpetrators": "; ".join(p.actor for p in attack.perpetrators),
+        "basis": "; ".join(p.basis for p in attack.perpetrators),
+        "killed_low": killed_low, "killed_high": killed_high,
+        "injured_low": injured_low, "injured_high": injured_high,
+        "sources": "; ".join(sorted(keys)),
+    }
+
+
+def attacks_csv(corpus: Corpus) -> bytes:
+    """One row per attack, RFC 4180 (CRLF line ends), UTF-8 without a BOM."""
+    keys = record_keys(corpus)
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for entry in sorted_entries(corpus, "attacks"):
+        writer.writerow(attack_row(entry, keys[(entry.kind, entry.id)]))
+    return out.getvalue().encode("utf-8")
+
+
+# --- references.bib ----------------------------------------------------------------------
+
+
+def references_bib(corpus: Corpus) -> bytes:
+    """The references the records cite, crossrefs resolved, written by pybtex."""
+    references = corpus.bibliography.references
+    # Fresh Entry objects: BibliographyData sets .key on what it is given, and export is pure.
+    entries = {key: BibEntry(references[key].entry.original_type, fields=references[key].entry.fields,
+                             persons=references[key].entry.persons)
+               for key in sorted(corpus.cited_by) if key in references}
+    return BibliographyData(entries).to_string("bibtex", encoding="UTF-8").encode("utf-8")
+
+
+# --- briefs.stix.json --------------------------------------------------------------------
+
+
+def stix_id(stix_type: str, name: str) -> str:
+    return f"{stix_type}--{uuid.uuid5(STIX_NAMESPACE, name)}"
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def period_start(date: PartialDate) -> dt.datetime:
+    """STIX wants a full timestamp: a year or month stands for its first instant."""
+    return dt.datetime(date.year, date.month or 1, date.day or 1, tzinfo=dt.UTC)
+
+
+def actor_type(entry: Entry) -> str:
+    return "threat-actor" if entry.record.category == "militant-group" else "identity"
+
+
+def object_id(corpus: Corpus, kind: str, id: str) -> str:
+    types = {"attacks": "campaign", "policy-options": "course-of-action"}
+    entry = corpus.get(kind, id)
+    stix_type = types.get(kind) or (actor_type(entry) if entry else "identity")
+    return stix_id(stix_type, f"{kind}/{id}")
+
+
+def external_reference(reference: Reference) -> stix2.ExternalReference:
+    url = reference.fields.get("url", "")
+    if not url.startswith(("http://", "https://")) and reference.fields.get("doi"):
+        url = f"https://doi.org/{reference.fields['doi']}"
+    extra = {"url": url} if url.startswith(("http://", "https://")) else {}
+    return stix2.ExternalReference(source_name=reference.key, description=reference.formatted.text, **extra)
+
+
+def external_references(corpus: Corpus, keys: Iterable[str]) -> list[stix2.ExternalReference]:
+    references = corpus.bibliography.references
+    return [external_reference(references[key]) for key in sorted(set(keys)) if key in references]
+
+
+def common(corpus: Corpus, entry: Entry, keys: set[str]) -> dict[str, Any]:
+    """Properties every SDO made from a record has; timestamps come from its review date."""
+    reviewed = midnight(entry.record.reviewed)
+    props: dict[str, Any] = {"id": object_id(corpus, entry.kind, entry.id), "created": reviewed,
+                             "modified": reviewed, "description": entry.record.summary.strip()}
+    if entry.record.tags:
+        props["labels"] = list(entry.record.tags)
+    if keys:
+        props["external_references"] = external_references(corpus, keys)
+    return props
+
+
+def actor_object(corpus: Corpus, entry: Entry, keys: set[str]) -> Any:
+    actor, props = entry.record, common(corpus, entry, keys)
+    if actor_type(entry) == "identity":
+        identity_class = "individual" if actor.category == "person" else "organization"
+        return stix2.Identity(name=actor.name, identity_class=identity_class, **props)
+    if actor.aliases:
+        props["aliases"] = list(actor.aliases)
+    if actor.founded:
+        props["first_seen"] = period_start(min(d.value for d in actor.founded))
+    # "terrorist" is the nearest threat-actor-type-ov value for an armed non-state group.
+    return stix2.ThreatActor(name=actor.name, threat_actor_types=["terrorist"], **props)
+
+
+def attack_object(corpus: Corpus, entry: Entry, keys: set[str]) -> stix2.Campaign:
+    attack, props = entry.record, common(corpus, entry, keys)
+    if attack.aliases:
+        props["aliases"] = list(attack.aliases)
+    return stix2.Campaign(name=attack.title, first_seen=period_start(min(d.value for d in attack.date)),
+                          **props)
+
+
+def option_object(corpus: Corpus, entry: Entry, keys: set[str]) -> stix2.CourseOfAction:
+    return stix2.CourseOfAction(name=entry.record.title, **common(corpus, entry, keys))
+
+
+@dataclass
+class Link:
+    """One STIX relationship; several statements of the same link merge into one."""
+
+    source: str
+    type: str
+    target: str
+    reviewed: dt.date
+    descriptions: list[str] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+
+
+class Links:
+    def __init__(self) -> None:
+        self.links: dict[tuple[str, str, str], Link] = {}
+
+    def add(self, source: str, type: str, target: str, reviewed: dt.date, description: str,
+            cites: Iterable[Citation] = ()) -> None:
+        link = self.links.setdefault((source, type, target), Link(source, type, target, reviewed))
+        link.reviewed = max(link.reviewed, reviewed)
+        if description not in link.descriptions:
+            link.descriptions.append(description)
+        link.keys |= {c.key for c in cites}
+
+
+def record_links(corpus: Corpus) -> Links:
+    """Who is linked to whom: perpetrators, actor relations, options' actors and attacks."""
+    links, ref = Links(), lambda kind, id: object_id(corpus, kind, id)
+    for entry in sorted_entries(corpus, "attacks"):
+        for p in entry.record.perpetrators:
+            actor = corpus.get("actors", p.actor)
+            # attributed-to runs campaign → threat-actor only; a state or person is related-to.
+            type = "attributed-to" if actor and actor_type(actor) == "threat-actor" else "related-to"
+            basis = f"{p.basis} by {p.by}" if p.by else p.basis
+            links.add(ref("attacks", entry.id), type, ref("actors", p.actor), entry.record.reviewed,
+                      f"perpetrator ({basis})", p.cite)
+    for entry in sorted_entries(corpus, "actors"):
+        for r in entry.record.relations:
+            links.add(ref("actors", entry.id), "related-to", ref("actors", r.actor), entry.record.reviewed,
+                      r.type, r.cite)
+    for entry in sorted_entries(corpus, "policy-options"):
+        option, reviewed = ref("policy-options", entry.id), entry.record.reviewed
+        for actor in entry.record.addresses:
+            links.add(option, "related-to", ref("actors", actor), reviewed, "addresses")
+        for attack in entry.record.responds_to:
+            links.add(option, "related-to", ref("attacks", attack), reviewed, "responds to")
+        for p in entry.record.proposers:
+            links.add(ref("actors", p.actor), "related-to", option, reviewed, p.role, p.cite)
+    return links
+
+
+def relationship(corpus: Corpus, link: Link) -> stix2.Relationship:
+    reviewed = midnight(link.reviewed)
+    extra = {"external_references": external_references(corpus, link.keys)} if link.keys else {}
+    return stix2.Relationship(
+        id=stix_id("relationship", f"{link.source}|{link.type}|{link.target}"),
+        created=reviewed, modified=reviewed, relationship_type=link.type,
+        source_ref=link.source, target_ref=link.target, description="; ".join(link.descriptions), **extra)
+
+
+def stix_bundle(corpus: Corpus) -> dict[str, Any]:
+    """A STIX 2.1 bundle, as JSON data: SDOs for records, SROs for the links between them."""
+    keys = record_keys(corpus)
+    makers = {"actors": actor_object, "attacks": attack_object, "policy-options": option_object}
+    objects = [makers[kind](corpus, entry, keys[(kind, entry.id)])
+               for kind in KINDS for entry in sorted_entries(corpus, kind)]
+    known = {obj.id for obj in objects}
+    # A link to a record that failed validation would dangle: leave it out.
+    objects += [relationship(corpus, link) for link in record_links(corpus).links.values()
+                if link.source in known and link.target in known]
+    objects.sort(key=lambda obj: obj.id)
+    bundle = stix2.Bundle(*objects, id=stix_id("bundle", "briefs")) if objects else \
+        stix2.Bundle(id=stix_id("bundle", "briefs"))
+    data: dict[str, Any] = json.loads(bundle.serialize())
+    return data

@@ -1,0 +1,167 @@
+"""The reviewer's findings: uncited statements, conflicting figures, incomplete or unused
+references, stale records. The Review page shows them; ``briefs check`` warns about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bibliography import Reference
+from .citations import CITATION_GROUP
+from .diagnostics import Diagnostic, Position, warning
+from .models import KINDS, Marked, ProseMarker, SourcedDate, SourcedNumber, walk_data
+
+# A sentence ends at . ! or ? (after any closing citation) followed by space and a capital.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n")
+_CODE = re.compile(r"`[^`]*`")
+# What a reader needs to find a work; a .bib entry may list in `unavailable` what its source does not give.
+NEEDED_FIELDS = {
+    "url": ("url", "doi"),
+    "date": ("date", "year"),
+    "publisher": ("publisher", "journal", "journaltitle", "howpublished", "institution", "organization",
+                  "school", "booktitle"),
+}
+
+
+@dataclass(frozen=True)
+class Statement:
+    kind: str
+    id: str
+    field: str
+    pos: Position
+    text: str
+    cited: bool
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    id: str
+    field: str
+    values: tuple[Any, ...]
+
+
+@dataclass
+class Review:
+    statements: list[Statement] = field(default_factory=list)
+    figures: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    incomplete: list[tuple[Reference, list[str]]] = field(default_factory=list)
+    acknowledged: list[tuple[Reference, list[str]]] = field(default_factory=list)
+    unused: list[Reference] = field(default_factory=list)
+    stale: list[tuple[str, str, dt.date]] = field(default_factory=list)
+    period_days: int = 365
+    today: dt.date = dt.date.today()
+
+    @property
+    def uncited(self) -> list[Statement]:
+        return [s for s in self.statements if not s.cited]
+
+    @property
+    def coverage(self) -> float:
+        total = len(self.statements) + self.figures
+        return 1.0 if total == 0 else (total - len(self.uncited)) / total
+
+
+def reference_date() -> dt.date:
+    """Today, or SOURCE_DATE_EPOCH's day, so that a build can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) for each sentence of a prose field; code spans never split one."""
+    masked = _CODE.sub(lambda m: "x" * len(m.group(0)), text)
+    result, start = [], 0
+    for match in _SENTENCE_END.finditer(masked):
+        result.append((start, text[start:match.start()]))
+        start = match.end()
+    result.append((start, text[start:]))
+    return [(offset, s.strip()) for offset, s in result if s.strip()]
+
+
+def _statements(corpus: Any) -> list[Statement]:
+    from .corpus import prose_position
+
+    found = []
+    for file in corpus.files:
+        for item in walk_data(file.data, KINDS[file.kind]):
+            if not (isinstance(item, Marked) and isinstance(item.marker, ProseMarker)
+                    and item.marker.needs_citation):
+                continue
+            base = file.pos(item.loc)
+            label = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in item.loc).replace(".[", "[")
+            for offset, sentence in sentences(item.value):
+                found.append(Statement(file.kind, file.id, label, prose_position(base, item.value, offset),
+                                       sentence, bool(CITATION_GROUP.search(sentence))))
+    return found
+
+
+def _figures_and_conflicts(corpus: Any, review: Review) -> None:
+    for entry in corpus.entries():
+        for name, values in _sourced_fields(entry.record):
+            review.figures += len(values)
+            if len({(getattr(v, "qualifier", None), str(v.value)) for v in values}) > 1:
+                review.conflicts.append(Conflict(entry.kind, entry.id, name, tuple(values)))
+
+
+def _sourced_fields(model: Any, prefix: str = "") -> list[tuple[str, list[Any]]]:
+    found = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, list) and value and isinstance(value[0], (SourcedNumber, SourcedDate)):
+            found.append((prefix + name, value))
+        elif hasattr(value, "model_fields") and name == "casualties":
+            found += _sourced_fields(value, prefix + name + ".")
+    return found
+
+
+def missing_fields(reference: Reference) -> tuple[list[str], list[str]]:
+    """(missing, acknowledged): needed fields absent, split by the entry's `unavailable` list."""
+    fields = {k.lower() for k, v in reference.entry.fields.items() if v.strip()}
+    unavailable = {w.strip().lower() for w in reference.entry.fields.get("unavailable", "").split(",")}
+    missing = [need for need, names in NEEDED_FIELDS.items() if not fields & set(names)]
+    return [m for m in missing if m not in unavailable], [m for m in missing if m in unavailable]
+
+
+def build_review(corpus: Any, period_days: int = 365, today: dt.date | None = None) -> Review:
+    review = Review(period_days=period_days, today=today or reference_date())
+    review.statements = _statements(corpus)
+    _figures_and_conflicts(corpus, review)
+    seed_keys = {seed.note.key for seed in corpus.seeds.values()}
+    for key, reference in corpus.bibliography.references.items():
+        if key not in corpus.cited_by and key not in seed_keys:
+            review.unused.append(reference)
+            continue
+        missing, acknowledged = missing_fields(reference)
+        if missing:
+            review.incomplete.append((reference, missing))
+        if acknowledged:
+            review.acknowledged.append((reference, acknowledged))
+    limit = review.today - dt.timedelta(days=period_days)
+    for entry in corpus.entries():
+        if entry.record.reviewed < limit:
+            review.stale.append((entry.kind, entry.id, entry.record.reviewed))
+    return review
+
+
+def review_diagnostics(review: Review, corpus: Any) -> list[Diagnostic]:
+    found = [warning(s.pos, "uncited-statement", f"statement without a citation: \u201c{_short(s.text)}\u201d",
+                     "end it with [@key] or [@key, locator]") for s in review.uncited]
+    found += [warning(ref.pos, "incomplete-reference",
+                      f"reference '{ref.key}' has no {' or '.join(missing)}",
+                      "add the field, or list it in `unavailable = {...}` if the source does not give it")
+              for ref, missing in review.incomplete]
+    for kind, id, reviewed in review.stale:
+        entry = corpus.records[kind][id]
+        found.append(warning(entry.pos(("reviewed",)), "stale-record",
+                             f"last reviewed {reviewed}, more than {review.period_days} days ago"))
+    return found
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
