@@ -13,10 +13,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
 
-site: $(STAMP)
+# Browser libraries bundled into the site (charts, map) and the test run (axe-core).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/briefs build --strict
 
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/briefs serve
 
 check: $(STAMP)
@@ -26,8 +32,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site .site-staging .site-old $(VENV)
+	rm -rf site .site-staging .site-old $(VENV) node_modules

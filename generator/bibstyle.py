@@ -213,6 +213,21 @@ def periodical(children: Any, context: dict[str, Any]) -> Text:
     return Text(*parts)
 
 
+@node
+def misc_venue(children: Any, context: dict[str, Any]) -> Text:
+    """Where a miscellaneous work appeared and when; the organisation too when an author leads."""
+    entry = context["entry"]
+    parts = [_field(entry, "howpublished"), _field(entry, "journal")]
+    if entry.persons.get("author") or entry.persons.get("editor"):
+        parts.append(_field(entry, "organization") or _field(entry, "institution"))
+    pieces: list[Any] = [Tag("em", p) if p == _field(entry, "journal") else p for p in dict.fromkeys(parts) if p]
+    if entry_date(entry)[0]:
+        pieces.append(date.format_data(context))
+    if not pieces:
+        raise FieldIsMissing("howpublished", entry)
+    return join(sep=", ")[tuple(pieces)].format_data(context)
+
+
 def _dot(part: Any) -> Any:
     """An optional block of the reference, closed by a full stop."""
     return optional[join[part, "."]]
@@ -245,9 +260,7 @@ class ChicagoStyle(BaseStyle):
                              _dot(publication), _dot(link)]
 
     def get_misc_template(self, e: Entry) -> Any:
-        venue = join(sep=", ")[optional[clean_field("howpublished")],
-                               optional[italic("journal")], optional[date]]
-        return join(sep=" ")[_dot(authors), optional[quoted_title], _dot(venue), _dot(link)]
+        return join(sep=" ")[_dot(authors), optional[quoted_title], _dot(misc_venue), _dot(link)]
 
     get_inbook_template = get_incollection_template
     get_inproceedings_template = get_incollection_template

@@ -244,6 +244,7 @@ class Proposer(Strict):
 class Status(Strict):
     value: OptionStatus
     as_of: PartialDate | None = None
+    note: Prose | None = None
     cite: Cites
 
 

@@ -50,7 +50,7 @@ class PageNotes:
             return Md("")
         pieces, last = [], 0
         for group in find_citations(text):
-            pieces.append(safe_markdown(text[last:group.start].rstrip(" ")))  # a note hugs its word
+            pieces.append(safe_markdown(text[last:group.start].rstrip()))  # a note hugs its word
             pieces.append(self.cite(group.citations))
             last = group.end
         pieces.append(safe_markdown(text[last:]))

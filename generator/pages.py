@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .charts import attack_rows
 from .corpus import Corpus, Entry, Use
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .notes import SOURCES_PAGE, PageNotes
@@ -31,6 +32,7 @@ class Page:
 
 
 REVIEW_PAGE = "review/index.md"
+TIMELINE_PAGE = "timeline/index.md"
 
 
 def record_path(kind: str, id: str) -> str:
@@ -136,6 +138,7 @@ def build_pages(corpus: Corpus) -> list[Page]:
     pages += [_record_page(corpus, links, entry) for entry in corpus.entries()]
     pages.append(_sources_page(corpus))
     pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
+    pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": attack_rows(corpus)}))
     pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
     return pages
 

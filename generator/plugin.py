@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 
 from .corpus import Corpus, Project, load_corpus
 from .diagnostics import Severity, format_text, summary
-from .generate import fill_markers, generate
+from .generate import fill_markers, generate, static_files
 from .sanitize import sanitize
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -64,6 +64,11 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             file.edit_uri = page.source
             files.append(file)
             self.generated.add(page.path)
+        for path, content in static_files(corpus).items():
+            if isinstance(content, Path):
+                files.append(File.generated(config, path, abs_src_path=str(content)))
+            else:
+                files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:

@@ -12,10 +12,12 @@ from typing import Any
 from .bibliography import Reference
 from .citations import CITATION_GROUP
 from .diagnostics import Diagnostic, Position, warning
-from .models import KINDS, Marked, ProseMarker, SourcedDate, SourcedNumber, walk_data
+from .models import KINDS, Casualties, Marked, ProseMarker, SourcedDate, SourcedNumber, walk_data
 
-# A sentence ends at . ! or ? (after any closing citation) followed by space and a capital.
+# A sentence ends at . ! or ? followed by space and a capital, or at a blank line...
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n")
+# ...but not after an initial (Michael E. Kurilla) or an abbreviation (U.S. Army, Gen. Milley).
+_NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|St|No|Nos|vol|pp?|ch|eds?|cf|e\.g|i\.e|etc|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
 _CODE = re.compile(r"`[^`]*`")
 # What a reader needs to find a work; a .bib entry may list in `unavailable` what its source does not give.
 NEEDED_FIELDS = {
@@ -77,6 +79,9 @@ def sentences(text: str) -> list[tuple[int, str]]:
     masked = _CODE.sub(lambda m: "x" * len(m.group(0)), text)
     result, start = [], 0
     for match in _SENTENCE_END.finditer(masked):
+        if match.group(0).strip() == "" and "\n\n" not in match.group(0) and _NOT_AN_END.search(
+                masked[max(start, match.start() - 12):match.start()]):
+            continue
         result.append((start, text[start:match.start()]))
         start = match.end()
     result.append((start, text[start:]))
@@ -114,7 +119,7 @@ def _sourced_fields(model: Any, prefix: str = "") -> list[tuple[str, list[Any]]]
         value = getattr(model, name)
         if isinstance(value, list) and value and isinstance(value[0], (SourcedNumber, SourcedDate)):
             found.append((prefix + name, value))
-        elif hasattr(value, "model_fields") and name == "casualties":
+        elif isinstance(value, Casualties):
             found += _sourced_fields(value, prefix + name + ".")
     return found
 

@@ -12,6 +12,7 @@ TAGS = {
 ATTRIBUTES = {
     "*": {"class", "id", "title", "dir"},
     "a": {"href"},
+    "div": {"data-spec", "role", "aria-label"},
     "td": {"align", "colspan"},
     "th": {"align", "colspan"},
 }

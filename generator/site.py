@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .corpus import Corpus, Project
-from .generate import fill_markers, generate
+from .generate import fill_markers, generate, static_files
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -83,6 +83,13 @@ def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
+    for path, content in static_files(corpus).items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        else:
+            target.write_text(content, encoding="utf-8")
     config = _read_config(config_file)
     config["plugins"] = [p for p in config.get("plugins", []) if p != "briefs"
                          and not (isinstance(p, dict) and "briefs" in p)]

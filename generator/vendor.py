@@ -1,0 +1,31 @@
+"""Browser libraries the site serves itself (never from a CDN), installed by npm from package.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# site path → path inside node_modules
+VENDOR_FILES = {
+    "assets/vendor/vega.min.js": "vega/build/vega.min.js",
+    "assets/vendor/vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
+    "assets/vendor/vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
+    "assets/vendor/countries-110m.json": "world-atlas/countries-110m.json",
+}
+
+
+class MissingVendorFiles(RuntimeError):
+    pass
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def vendor_files(root: Path) -> dict[str, Path]:
+    """Site path → file on disk, from the project's node_modules or else the generator's own."""
+    modules = next((folder / "node_modules" for folder in (root, REPO)
+                    if (folder / "node_modules").is_dir()), root / "node_modules")
+    files = {site_path: modules / rel for site_path, rel in VENDOR_FILES.items()}
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        raise MissingVendorFiles(f"missing {', '.join(missing)}: run `make site` (it runs npm ci)")
+    return files

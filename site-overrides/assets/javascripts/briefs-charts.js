@@ -1,0 +1,39 @@
+// Draws the Vega-Lite charts of pages that have them, with the libraries the site serves itself.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var root = new URL("../../", script.src); // this file is assets/javascripts/briefs-charts.js
+  var libraries = ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js"];
+
+  function load(name) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = new URL("assets/vendor/" + name, root).href;
+      tag.onload = resolve;
+      tag.onerror = function () { reject(new Error("could not load " + name)); };
+      document.head.appendChild(tag);
+    });
+  }
+
+  function draw(charts) {
+    var loader = window.vega.loader({ baseURL: root.href });
+    charts.forEach(function (element) {
+      var spec = new URL("data/charts/" + element.dataset.spec + ".vl.json", root).href;
+      fetch(spec)
+        .then(function (response) { return response.json(); })
+        .then(function (json) {
+          return window.vegaEmbed(element, json, { renderer: "svg", actions: false, loader: loader });
+        })
+        .then(function () { element.dataset.rendered = "true"; })
+        .catch(function (error) { element.textContent = "The chart could not be drawn: " + error.message; });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var charts = Array.prototype.slice.call(document.querySelectorAll(".briefs-chart"));
+    if (charts.length === 0) return;
+    libraries.reduce(function (chain, name) {
+      return chain.then(function () { return load(name); });
+    }, Promise.resolve()).then(function () { draw(charts); });
+  });
+})();
