@@ -20,6 +20,7 @@ from typing import Any
 import stix2
 from pybtex.database import BibliographyData
 from pybtex.database import Entry as BibEntry
+from pybtex.database.output.bibtex import Writer as BibtexWriter
 
 from .bibliography import Reference
 from .corpus import Corpus, Entry
@@ -59,7 +60,8 @@ def dump_json(data: Any) -> bytes:
 
 
 def sorted_entries(corpus: Corpus, kind: str) -> list[Entry]:
-    return [corpus.records.get(kind, {})[id] for id in sorted(corpus.records.get(kind, {}))]
+    records = corpus.records.get(kind, {})
+    return [records[id] for id in sorted(records)]
 
 
 def record_url(kind: str, id: str) -> str:
@@ -153,6 +155,17 @@ def attacks_csv(corpus: Corpus) -> bytes:
 # --- references.bib ----------------------------------------------------------------------
 
 
+class RawBibtexWriter(BibtexWriter):
+    """pybtex's BibTeX writer minus its LaTeX encoding.
+
+    Parsed values are BibTeX source already; encoding them again would turn ``\\&`` into
+    ``\\\\&``, ``~`` into ``\\textasciitilde`` and the ``_`` of a URL into ``\\_``.
+    """
+
+    def _encode(self, text: str) -> str:
+        return text
+
+
 def references_bib(corpus: Corpus) -> bytes:
     """The references the records cite, crossrefs resolved, written by pybtex."""
     references = corpus.bibliography.references
@@ -160,7 +173,7 @@ def references_bib(corpus: Corpus) -> bytes:
     entries = {key: BibEntry(references[key].entry.original_type, fields=references[key].entry.fields,
                              persons=references[key].entry.persons)
                for key in sorted(corpus.cited_by) if key in references}
-    return BibliographyData(entries).to_string("bibtex", encoding="UTF-8").encode("utf-8")
+    return RawBibtexWriter(encoding="UTF-8").to_string(BibliographyData(entries)).encode("utf-8")
 
 
 # --- briefs.stix.json --------------------------------------------------------------------
@@ -241,7 +254,7 @@ def option_object(corpus: Corpus, entry: Entry, keys: set[str]) -> stix2.CourseO
 
 
 @dataclass
-class Link:
+class StixLink:
     """One STIX relationship; several statements of the same link merge into one."""
 
     source: str
@@ -252,22 +265,26 @@ class Link:
     keys: set[str] = field(default_factory=set)
 
 
-class Links:
+class StixLinks:
     def __init__(self) -> None:
-        self.links: dict[tuple[str, str, str], Link] = {}
+        self.links: dict[tuple[str, str, str], StixLink] = {}
 
     def add(self, source: str, type: str, target: str, reviewed: dt.date, description: str,
             cites: Iterable[Citation] = ()) -> None:
-        link = self.links.setdefault((source, type, target), Link(source, type, target, reviewed))
+        link = self.links.setdefault((source, type, target), StixLink(source, type, target, reviewed))
         link.reviewed = max(link.reviewed, reviewed)
         if description not in link.descriptions:
             link.descriptions.append(description)
         link.keys |= {c.key for c in cites}
 
 
-def record_links(corpus: Corpus) -> Links:
+def record_links(corpus: Corpus) -> StixLinks:
     """Who is linked to whom: perpetrators, actor relations, options' actors and attacks."""
-    links, ref = Links(), lambda kind, id: object_id(corpus, kind, id)
+    links = StixLinks()
+
+    def ref(kind: str, id: str) -> str:
+        return object_id(corpus, kind, id)
+
     for entry in sorted_entries(corpus, "attacks"):
         for p in entry.record.perpetrators:
             actor = corpus.get("actors", p.actor)
@@ -291,7 +308,7 @@ def record_links(corpus: Corpus) -> Links:
     return links
 
 
-def relationship(corpus: Corpus, link: Link) -> stix2.Relationship:
+def relationship(corpus: Corpus, link: StixLink) -> stix2.Relationship:
     reviewed = midnight(link.reviewed)
     extra = {"external_references": external_references(corpus, link.keys)} if link.keys else {}
     return stix2.Relationship(
@@ -311,7 +328,6 @@ def stix_bundle(corpus: Corpus) -> dict[str, Any]:
     objects += [relationship(corpus, link) for link in record_links(corpus).links.values()
                 if link.source in known and link.target in known]
     objects.sort(key=lambda obj: obj.id)
-    bundle = stix2.Bundle(*objects, id=stix_id("bundle", "briefs")) if objects else \
-        stix2.Bundle(id=stix_id("bundle", "briefs"))
+    bundle = stix2.Bundle(*objects, id=stix_id("bundle", "briefs"))
     data: dict[str, Any] = json.loads(bundle.serialize())
     return data

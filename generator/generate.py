@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import shutil
 from pathlib import Path
 
 from .charts import chart_files
 from .corpus import Corpus
+from .exports import export_all
+from .pages import DATA_DIR, source_path
 from .pages import build_pages
 from .render import render_counts, render_page
 from .vendor import vendor_files
@@ -28,11 +31,28 @@ def generate(corpus: Corpus) -> list[GeneratedPage]:
             for page in build_pages(corpus)]
 
 
-def static_files(corpus: Corpus) -> dict[str, str | Path]:
-    """Site path → text to write or file to copy: chart specs and the bundled browser libraries."""
-    files: dict[str, str | Path] = dict(chart_files(corpus))
+StaticContent = str | bytes | Path
+
+
+def static_files(corpus: Corpus) -> dict[str, StaticContent]:
+    """Site path → content or file to copy: data exports, each record's YAML source, chart
+    specs and the bundled browser libraries."""
+    files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data for name, data in export_all(corpus).items()}
+    for entry in corpus.entries():
+        files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
+    files.update(chart_files(corpus))
     files.update(vendor_files(corpus.project.root))
     return dict(sorted(files.items()))
+
+
+def write_static(path: Path, content: StaticContent) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, Path):
+        shutil.copyfile(content, path)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
 
 
 def fill_markers(markdown: str, corpus: Corpus) -> str:

@@ -35,6 +35,19 @@ REVIEW_PAGE = "review/index.md"
 TIMELINE_PAGE = "timeline/index.md"
 
 
+DATA_DIR = "data"
+DATA_PAGE = f"{DATA_DIR}/index.md"
+
+
+def source_path(kind: str, id: str) -> str:
+    """Where the site serves a record's YAML file."""
+    return f"{DATA_DIR}/src/{kind}/{id}.yaml"
+
+
+def json_path(kind: str, id: str) -> str:
+    return f"{DATA_DIR}/records/{kind}/{id}.json"
+
+
 def record_path(kind: str, id: str) -> str:
     return f"{kind}/{id}.md"
 
@@ -83,7 +96,9 @@ def differ(values: list[Any]) -> bool:
 
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
     path = record_path(entry.kind, entry.id)
-    context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind]}
+    context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],
+                               "yaml_path": source_path(entry.kind, entry.id),
+                               "json_path": json_path(entry.kind, entry.id)}
     if isinstance(entry.record, Actor):
         context |= {
             "relations_out": entry.record.relations,
@@ -139,6 +154,7 @@ def build_pages(corpus: Corpus) -> list[Page]:
     pages.append(_sources_page(corpus))
     pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
     pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": attack_rows(corpus)}))
+    pages.append(Page(DATA_PAGE, "data.md.j2", {}))
     pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
     return pages
 

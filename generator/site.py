@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .corpus import Corpus, Project
-from .generate import fill_markers, generate, static_files
+from .generate import fill_markers, generate, static_files, write_static
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -84,12 +84,7 @@ def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
     for path, content in static_files(corpus).items():
-        target = docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            shutil.copyfile(content, target)
-        else:
-            target.write_text(content, encoding="utf-8")
+        write_static(docs / path, content)
     config = _read_config(config_file)
     config["plugins"] = [p for p in config.get("plugins", []) if p != "briefs"
                          and not (isinstance(p, dict) and "briefs" in p)]
