@@ -82,13 +82,12 @@ def casualties(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "description": "People killed per attack over time (lowest sourced figure), one mark per attack",
         "width": "container", "height": 260,
         "data": {"values": plotted},
-        "mark": {"type": "point", "size": 160, "cursor": "pointer"},
+        "mark": {"type": "point", "size": 160, "filled": True, "cursor": "pointer"},
         "encoding": {
             "x": {"field": "start", "type": "temporal", "title": "Date"},
             "y": {"field": "killed_plot", "type": "quantitative", "title": "Killed (at least)"},
             "shape": {"field": "figure", "type": "nominal", "title": None,
                       "legend": {"orient": "bottom"}},
-            "filled": {"value": True},
             "href": {"field": "url"},
             "tooltip": _TOOLTIP,
         },
@@ -104,7 +103,9 @@ def attack_map(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "projection": {"type": "equalEarth"},
         "layer": [
             {"data": {"url": WORLD, "format": {"type": "topojson", "feature": "countries"}},
-             "mark": {"type": "geoshape", "fill": "#e4e7ea", "stroke": "#ffffff", "strokeWidth": 0.5}},
+             # The country shapes are backdrop: hidden from screen readers, which get the attack marks.
+             "mark": {"type": "geoshape", "fill": "#e4e7ea", "stroke": "#ffffff", "strokeWidth": 0.5,
+                      "aria": False}},
             {"data": {"values": placed},
              "mark": {"type": "circle", "size": 120, "color": "#c62828", "opacity": 0.85, "cursor": "pointer"},
              "encoding": {"longitude": {"field": "longitude", "type": "quantitative"},

@@ -98,3 +98,73 @@ def test_hovering_a_note_marker_shows_the_reference(browser, fixture_site: Path)
         assert tooltip is not None
         assert "Bombings in Exampleland" in tooltip.inner_text()
         page.close()
+
+
+def test_charts_draw_one_mark_per_attack(browser, real_site: Path) -> None:
+    from generator.corpus import Project, load_corpus
+
+    attacks = load_corpus(Project(ROOT)).records["attacks"].values()
+    placed = sum(1 for a in attacks if a.record.location.coordinates)
+    with serve(real_site) as base:
+        page = browser.new_page()
+        page.goto(base + "/timeline/", wait_until="networkidle")
+        page.wait_for_selector(".briefs-chart[data-rendered='true'] >> nth=2", timeout=15_000)
+        marks = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.briefs-chart')].map(
+            c => [c.dataset.spec, c.querySelectorAll('g.mark-symbol.role-mark path').length]))""")
+        page.close()
+    assert marks == {"timeline": len(attacks), "casualties": len(attacks), "map": placed}
+
+
+def crawl(browser, site: Path) -> tuple[int, int, list[str]]:
+    """Follow every same-origin link and anchor from every page; return pages, links, broken."""
+    broken: list[str] = []
+    ids: dict[str, set[str]] = {}
+    links: list[tuple[str, str]] = []
+    with serve(site) as base:
+        page = browser.new_page()
+        for path in html_pages(site):
+            page.goto(base + path, wait_until="domcontentloaded")
+            ids[path] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            links += [(path, href) for href in hrefs if href.startswith(base)]
+        page.close()
+        for source, href in links:
+            target = urlsplit(href)
+            path = target.path if target.path.endswith("/") or "." in target.path.rsplit("/", 1)[-1] else target.path + "/"
+            file = site / path.lstrip("/")
+            if path.endswith("/"):
+                file = file / "index.html"
+            if not file.exists():
+                broken.append(f"{source} -> {href}")
+            elif target.fragment and path in ids and target.fragment not in ids[path]:
+                broken.append(f"{source} -> {href} (no such anchor)")
+    return len(ids), len(links), broken
+
+
+def test_crawl_finds_no_broken_link_or_anchor(browser, real_site: Path) -> None:
+    pages, links, broken = crawl(browser, real_site)
+    assert pages >= 30 and links >= 500
+    assert broken == []
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_KINDS = ["/", "/actors/", "/actors/iskp/", "/attacks/", "/attacks/kerman-2024/", "/policy-options/",
+              "/policy-options/intelligence-sharing-with-taliban/", "/sources/", "/sources/tarzi-2024/",
+              "/timeline/", "/review/", "/data/", "/about/"]
+
+
+def test_axe_finds_no_serious_violation_on_any_page_kind(browser, real_site: Path) -> None:
+    assert AXE.exists(), "run `make test` (it runs npm ci) to install axe-core"
+    found = {}
+    with serve(real_site) as base:
+        page = browser.new_page()
+        for path in PAGE_KINDS:
+            page.goto(base + path, wait_until="networkidle")
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate("async () => (await axe.run(document)).violations"
+                                       ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))")
+            serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+            if serious:
+                found[path] = serious
+        page.close()
+    assert found == {}

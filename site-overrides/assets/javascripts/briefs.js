@@ -1,8 +1,9 @@
-// Draws the Vega-Lite charts of pages that have them, with the libraries the site serves itself.
+// Small fixes to Material's markup, and the Vega-Lite charts of pages that have them, drawn
+// with the libraries the site serves itself.
 (function () {
   "use strict";
   var script = document.currentScript;
-  var root = new URL("../../", script.src); // this file is assets/javascripts/briefs-charts.js
+  var root = new URL("../../", script.src); // this file is assets/javascripts/briefs.js
   var libraries = ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js"];
 
   function load(name) {
@@ -29,7 +30,14 @@
     });
   }
 
+  function nameSearchDialog() {
+    // Material's search dialog has no accessible name (axe: aria-dialog-name).
+    var dialog = document.querySelector(".md-search[role='dialog']");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    nameSearchDialog();
     var charts = Array.prototype.slice.call(document.querySelectorAll(".briefs-chart"));
     if (charts.length === 0) return;
     libraries.reduce(function (chain, name) {
