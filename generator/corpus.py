@@ -29,6 +29,8 @@ class Project:
     bib: str = "bib"
     seeds: str = "seeds"
     review_period_days: int = 365
+    site_name: str = "briefs"
+    site_url: str = ""  # the published address, for "cite this page"; empty: site-relative paths
 
     @property
     def content_dir(self) -> Path:

@@ -12,11 +12,11 @@ from .corpus import Corpus
 from .exports import export_all
 from .pages import DATA_DIR, source_path
 from .pages import build_pages
-from .render import render_counts, render_page
+from .render import render_counts, render_latest, render_page
 from .vendor import vendor_files
 
 # Hand-written pages may ask for generated blocks with these markers.
-MARKERS = {"<!-- briefs:counts -->": render_counts}
+MARKERS = {"<!-- briefs:counts -->": render_counts, "<!-- briefs:latest -->": render_latest}
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,22 @@ def build_links(corpus: Corpus) -> Links:
     return links
 
 
+def slugify(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def page_tags(entry: Entry) -> list[str]:
+    """The record's tags, and for an attack its country, so readers can filter by country."""
+    tags = list(entry.record.tags)
+    if isinstance(entry.record, Attack) and slugify(entry.record.location.country):
+        tags.append(slugify(entry.record.location.country))
+    return sorted(set(tags))
+
+
+def latest_reviewed(corpus: Corpus, count: int = 5) -> list[Entry]:
+    return sorted(corpus.entries(), key=lambda e: (-e.record.reviewed.toordinal(), e.record.title.casefold()))[:count]
+
+
 def number_text(value: Any) -> str:
     return f"{QUALIFIER[value.qualifier]}{value.value:,}"
 
@@ -97,6 +114,8 @@ def differ(values: list[Any]) -> bool:
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
     path = record_path(entry.kind, entry.id)
     context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],
+                               "page_tags": page_tags(entry),
+                               "page_url": corpus.project.site_url.rstrip("/") + f"/{entry.kind}/{entry.id}/",
                                "yaml_path": source_path(entry.kind, entry.id),
                                "json_path": json_path(entry.kind, entry.id)}
     if isinstance(entry.record, Actor):

@@ -26,6 +26,7 @@ class BriefsConfig(Config):
     content = c.Type(str, default="content")
     bib = c.Type(str, default="bib")
     seeds = c.Type(str, default="seeds")
+    review_period_days = c.Type(int, default=365)
 
 
 class BriefsPlugin(BasePlugin[BriefsConfig]):
@@ -36,7 +37,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
-        self.project = Project(root, self.config.content, self.config.bib, self.config.seeds)
+        self.project = Project(root, self.config.content, self.config.bib, self.config.seeds,
+                               self.config.review_period_days, config.site_name, config.site_url or "")
         return config
 
     def _load(self) -> Corpus:

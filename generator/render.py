@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from .corpus import Corpus
 from .models import KIND_LABELS, SLUG_PATTERN
 from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative
-from .pages import INVERSE_RELATION, RELATION, Page, counts, differ, number_text, record_path
+from .pages import INVERSE_RELATION, RELATION, Page, counts, differ, latest_reviewed, number_text, record_path
 from .prose import escape_text
 
 SLUG = re.compile(SLUG_PATTERN)
@@ -85,3 +85,10 @@ def render_page(page: Page, corpus: Corpus) -> str:
 
 def render_counts(corpus: Corpus) -> str:
     return environment().get_template("counts.md.j2").render(counts=counts(corpus))
+
+
+def render_latest(corpus: Corpus) -> str:
+    """The most recently reviewed records, as links from the home page."""
+    links = PageLinks("index.md", corpus)
+    return environment().get_template("latest.md.j2").render(entries=latest_reviewed(corpus), links=links,
+                                                             KIND_LABELS=KIND_LABELS)

@@ -23,9 +23,13 @@ def find_config(start: Path) -> Path | None:
 
 
 def project_for(config_file: Path) -> Project:
-    settings = _plugin_settings(_read_config(config_file))
+    config = _read_config(config_file)
+    settings = _plugin_settings(config)
+    site_url = config.get("site_url")
     return Project(config_file.resolve().parent, settings.get("content", "content"),
-                   settings.get("bib", "bib"), settings.get("seeds", "seeds"))
+                   settings.get("bib", "bib"), settings.get("seeds", "seeds"),
+                   settings.get("review_period_days", 365), str(config.get("site_name", "briefs")),
+                   site_url if isinstance(site_url, str) else "")
 
 
 class _ConfigLoader(yaml.SafeLoader):
