@@ -168,3 +168,13 @@ def test_axe_finds_no_serious_violation_on_any_page_kind(browser, real_site: Pat
                 found[path] = serious
         page.close()
     assert found == {}
+
+
+def test_site_opened_from_disk_links_to_index_files(browser, real_site: Path) -> None:
+    page = browser.new_page()
+    page.goto((real_site / "index.html").as_uri(), wait_until="load")
+    page.click("a[href*='attacks/index.html'], .md-typeset a[href*='attacks']")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/attacks/index.html")
+    assert "Attacks" in page.inner_text("h1")
+    page.close()

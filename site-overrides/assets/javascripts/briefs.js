@@ -36,8 +36,21 @@
     if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
   }
 
+  function linkIndexFilesWhenOpenedLocally() {
+    // Opened from disk (file://), a folder URL shows a listing: point links at its index.html.
+    if (window.location.protocol !== "file:") return;
+    document.querySelectorAll("a[href]").forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      if (url.protocol === "file:" && url.pathname.endsWith("/")) {
+        url.pathname += "index.html";
+        link.href = url.href;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     nameSearchDialog();
+    linkIndexFilesWhenOpenedLocally();
     var charts = Array.prototype.slice.call(document.querySelectorAll(".briefs-chart"));
     if (charts.length === 0) return;
     libraries.reduce(function (chain, name) {
