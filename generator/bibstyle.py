@@ -35,7 +35,7 @@ def clean_latex(value: str) -> str:
     if not _LATEX_CHARS.search(value):  # most values are plain text: skip the codec
         return _SPACE.sub(" ", value).strip()
     try:
-        text = codecs.decode(value, "ulatex")
+        text = codecs.decode(value, "ulatex")  # type: ignore[call-overload]  # latexcodec: str → str
     except (ValueError, TypeError, IndexError):  # latexcodec gives up on some broken input
         text = value
     text = _URL_IN_COMMAND.sub(lambda m: m.group(2) or m.group(1), text)

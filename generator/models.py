@@ -136,16 +136,15 @@ class SourcedDate(Sourced):
     value: PartialDate
 
 
-def _sourced_list(item: type[Any]) -> Any:
-    """A fact with one or several sourced values; one mapping is read as a list of one."""
-    return Annotated[
-        list[item],  # type: ignore[valid-type]
-        BeforeValidator(_one_as_list, json_schema_input_type=Union[item, list[item]]),  # type: ignore[valid-type]
-    ]
-
-
-SourcedNumbers = _sourced_list(SourcedNumber)
-SourcedDates = _sourced_list(SourcedDate)
+# A fact with one or several sourced values; one mapping is read as a list of one.
+SourcedNumbers = Annotated[
+    list[SourcedNumber],
+    BeforeValidator(_one_as_list, json_schema_input_type=Union[SourcedNumber, list[SourcedNumber]]),
+]
+SourcedDates = Annotated[
+    list[SourcedDate],
+    BeforeValidator(_one_as_list, json_schema_input_type=Union[SourcedDate, list[SourcedDate]]),
+]
 
 RelationType = Literal[
     "ally", "affiliate", "splinter", "rival", "sponsor", "adversary", "leader", "member"

@@ -11,6 +11,7 @@ import yaml
 
 from .corpus import Corpus, Project
 from .generate import fill_markers, generate, static_files, write_static
+from .plugin import BriefsPlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -118,7 +119,9 @@ def build_site(corpus: Corpus, config_file: Path, strict: bool) -> Path:
         if leftover.exists():
             shutil.rmtree(leftover)
     config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-    config.plugins["briefs"].corpus = corpus  # already loaded and checked: do not parse twice
+    plugin = config.plugins["briefs"]
+    assert isinstance(plugin, BriefsPlugin)
+    plugin.corpus = corpus  # already loaded and checked: do not parse twice
     try:
         build(config)
     except BaseException:
