@@ -38,8 +38,9 @@ class _ConfigLoader(yaml.SafeLoader):
 
 
 def _keep_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    value = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_scalar(node)  # type: ignore[arg-type]
-    return _Tagged(suffix, value)
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged("!" + suffix, loader.construct_sequence(node))
+    return _Tagged("!" + suffix, loader.construct_scalar(node))  # type: ignore[arg-type]
 
 
 class _Tagged:

@@ -78,7 +78,11 @@ def search(browser, site: Path, query: str) -> list[str]:
         page.goto(base + "/", wait_until="networkidle")
         page.keyboard.press("s")  # Material's shortcut focuses the search box
         page.keyboard.type(query, delay=20)
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        # Results update as each key is typed: wait for those of the whole query.
+        last_word = query.split()[-1].lower()
+        page.wait_for_function("w => [...document.querySelectorAll('.md-search-result__item a')]"
+                               ".some(a => new URL(a.href).searchParams.get('h')?.includes(w))",
+                               arg=last_word, timeout=10_000)
         links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
         page.close()
     return links

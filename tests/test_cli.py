@@ -92,6 +92,17 @@ def test_failed_build_leaves_previous_site_untouched(project) -> None:
     assert not (config.parent / ".site-staging").exists()
 
 
+def test_render_keeps_mkdocs_tags_of_the_real_config(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    assert run("render", "-f", str(ROOT / "mkdocs.yml"), "--out", str(tmp_path))[0] == 0
+    config = (tmp_path / "mkdocs.yml").read_text()
+    assert "repo_url: !ENV [BRIEFS_REPO_URL," in config
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml")],
+                           capture_output=True, text=True)
+    assert plain.returncode == 0, plain.stderr
+
+
 def test_render_tree_builds_with_plain_mkdocs(project, tmp_path: Path) -> None:
     config = project("basic")
     out = tmp_path / "tree"
