@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, Position, error, warning
 from .load import PosDict, load_file
 from .models import KINDS, SLUG_PATTERN, Citation, Marked, ProseMarker, RefMarker, SeedNote, walk_data
 from .review import build_review, review_diagnostics
-from .validate import dotted, locate, validate
+from .validate import locate, validate
 
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -45,20 +45,6 @@ class Project:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One record file, validated."""
-
-    kind: str
-    id: str
-    path: str
-    record: Any
-    data: PosDict
-
-    def pos(self, loc: tuple[Any, ...]) -> Position:
-        return locate(self.data, loc) or Position(self.path)
-
-
-@dataclass(frozen=True)
 class RecordFile:
     """A record file that parsed as YAML, valid or not: its references are checked either way."""
 
@@ -69,6 +55,13 @@ class RecordFile:
 
     def pos(self, loc: tuple[Any, ...]) -> Position:
         return locate(self.data, loc) or Position(self.path)
+
+
+@dataclass(frozen=True)
+class Entry(RecordFile):
+    """A record file that validated, with its model."""
+
+    record: Any
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,6 @@ class Corpus:
     files: list[RecordFile] = field(default_factory=list)
     known_ids: dict[str, set[str]] = field(default_factory=dict)  # valid or not, so no error cascades
     cited_by: dict[str, list[Use]] = field(default_factory=dict)
-    referenced_by: dict[tuple[str, str], list[Use]] = field(default_factory=dict)
     review: Any = None  # review.Review, built once the cross-references hold
 
     def get(self, kind: str, id: str) -> Entry | None:
@@ -141,7 +133,7 @@ def _load_kind(project: Project, kind: str, corpus: Corpus) -> dict[str, Entry]:
         record, problems = validate(data, KINDS[kind], rel)
         diagnostics += problems
         if record is not None:
-            entries[file.stem] = Entry(kind, file.stem, rel, record, data)
+            entries[file.stem] = Entry(kind, file.stem, rel, data, record)
     return entries
 
 
@@ -199,10 +191,9 @@ def record_citations(entry: RecordFile, diagnostics: list[Diagnostic]) -> list[t
 
 
 def _check_references(corpus: Corpus) -> None:
-    """Cross-references by id and citation keys must resolve; build the backlink indexes."""
+    """Cross-references by id and citation keys must resolve; build the "cited by" index."""
     diagnostics, keys = corpus.diagnostics, corpus.bibliography.references
     cited_by: dict[str, list[Use]] = defaultdict(list)
-    referenced_by: dict[tuple[str, str], list[Use]] = defaultdict(list)
     for entry in corpus.files:
         for loc, citation, pos in record_citations(entry, diagnostics):
             if citation.key in keys:
@@ -213,15 +204,12 @@ def _check_references(corpus: Corpus) -> None:
         for item in walk_data(entry.data, KINDS[entry.kind]):
             if isinstance(item, Marked) and isinstance(item.marker, RefMarker):
                 target = item.marker.kind
-                if item.value in corpus.records[target]:
-                    referenced_by[(target, item.value)].append(Use(entry.kind, entry.id, dotted(item.loc)))
-                elif item.value not in corpus.known_ids[target]:
+                if item.value not in corpus.known_ids[target]:
                     diagnostics.append(error(entry.pos(item.loc), "unknown-id",
                                              f"unknown {target} id '{item.value}'",
                                              _did_you_mean(item.value, corpus.known_ids[target])))
     corpus.cited_by = {key: sorted(set(uses), key=lambda u: (u.kind, u.id, u.field))
                        for key, uses in sorted(cited_by.items())}
-    corpus.referenced_by = dict(referenced_by)
 
 
 def _check_seeds(corpus: Corpus) -> None:

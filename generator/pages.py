@@ -10,7 +10,7 @@ from typing import Any
 from .charts import attack_rows
 from .corpus import Corpus, Entry, Use
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
-from .notes import SOURCES_PAGE, PageNotes
+from .notes import SOURCES_PAGE
 
 INVERSE_RELATION = {
     "ally": "Ally of", "affiliate": "Has affiliate", "splinter": "Has splinter group",
@@ -185,9 +185,3 @@ def counts(corpus: Corpus) -> dict[str, int]:
         "policy-options": len(corpus.records["policy-options"]),
         "references": len(corpus.cited_by),
     }
-
-
-def new_notes(corpus: Corpus, page: Page) -> PageNotes:
-    return PageNotes(page.path, corpus.bibliography)
-
-
