@@ -18,6 +18,8 @@ from pybtex.richtext import HRef, String, Tag, Text
 from pybtex.style.formatting import BaseStyle
 from pybtex.style.template import FieldIsMissing, join, node, optional, words
 
+from .prose import needs_isolation
+
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 _URL_IN_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{([^{}]*)\})?")
@@ -68,8 +70,13 @@ def person_name(person: Person, inverted: bool = False) -> str:
     return clean_latex(name)
 
 
+def isolate(text: str) -> str:
+    """Right-to-left text between FSI and PDI: it cannot reorder the reference around it."""
+    return f"\u2068{text}\u2069" if text and needs_isolation(text) else text
+
+
 def _name_list(persons: list[Person], invert_first: bool) -> str:
-    names = [person_name(p, inverted=invert_first and i == 0) for i, p in enumerate(persons)]
+    names = [isolate(person_name(p, inverted=invert_first and i == 0)) for i, p in enumerate(persons)]
     if len(names) > 10:  # Chicago: the first seven, then et al.
         names = names[:7] + ["et al."]
         return ", ".join(names)
@@ -78,9 +85,11 @@ def _name_list(persons: list[Person], invert_first: bool) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def _field(entry: Entry, name: str) -> str:
+def _field(entry: Entry, name: str, isolated: bool = True) -> str:
+    """The field as clean text; isolated (see ``isolate``) unless it is to be parsed."""
     value = entry.fields.get(name, "")
-    return clean_latex(value) if value else ""
+    value = clean_latex(value) if value else ""
+    return isolate(value) if isolated else value
 
 
 @node
@@ -119,7 +128,7 @@ def quoted_title(children: Any, context: dict[str, Any]) -> Text:
     title = _field(context["entry"], "title")
     if not title:
         raise FieldIsMissing("title", context["entry"])
-    end = "" if title[-1] in "?!." else "."
+    end = "" if title.rstrip("\u2069")[-1:] in ("?", "!", ".") else "."
     return Text("\u201c", title, end, "\u201d")
 
 
@@ -133,12 +142,13 @@ def italic(children: Any, context: dict[str, Any], name: str) -> Text:
 
 def entry_date(entry: Entry) -> tuple[str, str, str]:
     """(year, month name, day) from biblatex ``date`` or BibTeX ``year``/``month``/``day``."""
-    date = _field(entry, "date")
+    date = _field(entry, "date", isolated=False)
     match = re.match(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", date)
     if match:
         year, month, day = match.groups()
     else:
-        year, month, day = _field(entry, "year"), _field(entry, "month"), _field(entry, "day")
+        year, month, day = (_field(entry, "year", isolated=False), _field(entry, "month", isolated=False),
+                            _field(entry, "day", isolated=False))
     if month and month.isdigit() and 1 <= int(month) <= 12:
         month = MONTHS[int(month) - 1]
     return year or "", month or "", str(int(day)) if day and day.isdigit() else ""
@@ -166,7 +176,7 @@ def pages(children: Any, context: dict[str, Any]) -> Text:
 def link(children: Any, context: dict[str, Any]) -> Text:
     """The DOI as a link, else the URL as a link; unsafe URLs are left out."""
     entry = context["entry"]
-    doi = _field(entry, "doi")
+    doi = _field(entry, "doi", isolated=False)
     if doi:
         doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", doi)
         url = safe_url("https://doi.org/" + doi)
@@ -175,7 +185,7 @@ def link(children: Any, context: dict[str, Any]) -> Text:
     url = safe_url(entry.fields.get("url", ""))
     if not url:
         raise FieldIsMissing("url", entry)
-    return Text(HRef(url, String(clean_latex(entry.fields["url"]))))
+    return Text(HRef(url, String(isolate(clean_latex(entry.fields["url"])))))
 
 
 @node

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -11,6 +12,9 @@ from enum import Enum
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+
+
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, order=True)
@@ -33,7 +37,9 @@ class Diagnostic:
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.pos}: {self.severity.value}: {self.message}{hint} [{self.code}]"
+        line = f"{self.pos}: {self.severity.value}: {self.message}{hint} [{self.code}]"
+        # Text from content (ids, keys, values) must not drive the terminal or reorder the line.
+        return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", line)
 
     def as_dict(self) -> dict[str, object]:
         return {

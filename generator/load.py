@@ -3,24 +3,51 @@
 Only the safe core is accepted: mappings, sequences, strings and null. Every other
 scalar stays the text the editor typed (``NO``, ``1.10`` and ``22:22`` are strings),
 so YAML 1.1 surprises cannot corrupt data; pydantic turns text into numbers and dates
-where the model asks for them. Aliases are refused, so an alias bomb cannot expand.
+where the model asks for them. Aliases are refused, so an alias bomb cannot expand, and
+so is an anchor nothing uses: it is a value that starts with ``&`` and lost its start.
+
+The tokens are scanned first: nesting is bounded there, before LibYAML's recursive
+composer could overflow the C stack (``- - - - ...`` on one line), and the few invalid
+shapes LibYAML lets through (a comment glued to a value, flow lines not indented, a
+lone ``-`` in ``[...]``) are reported as the errors the YAML spec says they are.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.tokens import (
+    AliasToken,
+    AnchorToken,
+    BlockEndToken,
+    BlockMappingStartToken,
+    BlockSequenceStartToken,
+    DirectiveToken,
+    FlowMappingEndToken,
+    FlowMappingStartToken,
+    FlowSequenceEndToken,
+    FlowSequenceStartToken,
+    ScalarToken,
+    TagToken,
+    Token,
+)
 
 from .diagnostics import Diagnostic, Position, error
 
 MAX_DEPTH = 32
 MAX_BYTES = 2_000_000
-# LibYAML composes nested collections recursively in C: bound the nesting before it parses.
-_OPENERS = re.compile(rb"[\[{]")
+_OPEN = (BlockMappingStartToken, BlockSequenceStartToken, FlowMappingStartToken, FlowSequenceStartToken)
+_CLOSE = (BlockEndToken, FlowMappingEndToken, FlowSequenceEndToken)
+_FLOW_OPEN = (FlowMappingStartToken, FlowSequenceStartToken)
+_FLOW_CLOSE = (FlowMappingEndToken, FlowSequenceEndToken)
+# LibYAML's line breaks (YAML 1.1): NEL, LS and PS too.
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?:[ \t]|$)")
 
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -101,9 +128,11 @@ class _Builder:
         result = PosDict()
         result.pos, result.key_pos, result.value_pos = self.pos(node), {}, {}
         for key_node, value_node in node.value:
+            reported = len(self.diagnostics)
             key = self.build(key_node, depth + 1)
             if not isinstance(key, str) or not isinstance(key_node, ScalarNode):
-                self.diagnostics.append(error(self.pos(key_node), "yaml-key", "a key must be plain text"))
+                if len(self.diagnostics) == reported:  # not already refused for its tag or depth
+                    self.diagnostics.append(error(self.pos(key_node), "yaml-key", "a key must be plain text"))
                 continue
             if key in result:
                 first = result.key_pos[key]
@@ -150,52 +179,198 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
                             "save the file as UTF-8")]
 
 
-def _too_deep(raw: bytes, path: str) -> Diagnostic | None:
-    # Cheap upper bound on flow nesting; block nesting is bounded by indentation.
-    if len(_OPENERS.findall(raw)) <= MAX_DEPTH:
-        return None
+class _Lines:
+    """The text's lines as LibYAML counts them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+
+    def __getitem__(self, line: int) -> str:
+        start = self.starts[line]
+        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n\x85\u2028\u2029")
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def _syntax_error(exc: yaml.YAMLError, path: str, text: str) -> Diagnostic:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
+        return error(Position(path, line, col), "yaml-syntax", message,
+                     "indent with spaces: a tab cannot indent YAML" if at_tab else None)
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, col = _line_col(text, exc.position)
+        return error(Position(path, line, col), "yaml-syntax",
+                     f"character {exc.character!r} is not allowed in YAML")
+    # LibYAML reports some problems without a mark
+    return error(Position(path, 1, 1), "yaml-syntax", (str(exc).splitlines() or ["invalid YAML"])[0])
+
+
+def _scan(text: str, path: str) -> tuple[list[Token], Diagnostic | None]:
+    """Every token, or the first syntax error, or where nesting first goes too deep.
+
+    Scanning is iterative; composing nodes is recursive in C, so the depth is bounded here,
+    before the composer runs (the root collection is level 0, as in ``_Builder``).
+    """
+    loader = _Loader(text)
+    tokens: list[Token] = []
     depth = 0
-    for index, byte in enumerate(raw):
-        if byte in b"[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line, col = _line_col(raw[: index + 1].decode("utf-8", "replace"), index)
-                return error(Position(path, line, col), "yaml-depth",
-                             f"nesting deeper than {MAX_DEPTH} levels")
-        elif byte in b"]}":
-            depth = max(0, depth - 1)
-    return None
+    try:
+        while (token := loader.get_token()) is not None:
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    mark = token.start_mark
+                    return tokens, error(Position(path, mark.line + 1, mark.column + 1), "yaml-depth",
+                                         f"nesting deeper than {MAX_DEPTH} levels")
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+            tokens.append(token)
+    except yaml.YAMLError as exc:
+        return tokens, _syntax_error(exc, path, text)
+    finally:
+        loader.dispose()
+    return tokens, None
+
+
+def _leading_spaces(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _lenient(tokens: list[Token], text: str, path: str) -> Diagnostic | None:
+    """The first invalid shape LibYAML accepts without a word, per the YAML 1.2 spec."""
+    lines = _Lines(text)
+    problems: list[Diagnostic] = []
+
+    def report(line: int, col: int, message: str) -> None:
+        problems.append(error(Position(path, line + 1, col + 1), "yaml-syntax", message))
+
+    blocks: list[int] = []  # columns of the open block collections
+    flow, last_line = 0, 0
+    spans: list[tuple[int, int]] = []  # where a '#' is part of a value, not a comment
+    for token in tokens:
+        start, end = token.start_mark, token.end_mark
+        indent = blocks[-1] if blocks else -1
+        if isinstance(token, (BlockMappingStartToken, BlockSequenceStartToken)):
+            blocks.append(start.column)
+        elif isinstance(token, BlockEndToken) and blocks:
+            blocks.pop()
+        if flow and start.line > last_line:  # the first token of a line inside [...] or {...}
+            if _leading_spaces(lines[start.line]) <= indent:
+                report(start.line, _leading_spaces(lines[start.line]),
+                       "a line inside [...] or {...} must be indented more than its parent "
+                       "with spaces (tabs do not indent)")
+        if isinstance(token, _FLOW_OPEN):
+            flow += 1
+        elif isinstance(token, _FLOW_CLOSE):
+            flow = max(0, flow - 1)
+        if isinstance(token, (ScalarToken, AnchorToken, AliasToken, TagToken, DirectiveToken)):
+            spans.append((start.index, end.index))
+        if isinstance(token, ScalarToken):
+            style = token.style or ""
+            if style in ("|", ">"):
+                _check_block_scalar(token, lines, indent, report)
+            else:
+                for line in range(start.line + 1, min(end.line, len(lines) - 1) + 1):
+                    body = lines[line]
+                    if body.strip(" \t") and _leading_spaces(body) <= indent:
+                        report(line, _leading_spaces(body),
+                               "a continued value must be indented more than its parent "
+                               "with spaces (tabs do not indent)")
+                first = text[start.index:start.index + 2]
+                if flow and not style and first[:1] in ("-", "?", ":") and (
+                        len(first) < 2 or first[1] in " \t\r\n,[]{}"):
+                    report(start.line, start.column,
+                           f"a plain '{first[:1]}' is not allowed inside [...] or {{...}}; quote it")
+        last_line = max(last_line, end.line)
+    _check_comments(text, spans, report)
+    return min(problems) if problems else None
+
+
+def _check_block_scalar(token: ScalarToken, lines: _Lines, indent: int, report: Any) -> None:
+    start = token.start_mark
+    header = lines[start.line][start.column:]
+    if not _BLOCK_HEADER.match(header):
+        report(start.line, start.column + 1, "a comment needs a space before '#'")
+        return
+    if any(c.isdigit() for c in header.split("#")[0]):
+        return  # an explicit indentation indicator: LibYAML checks it
+    widest = 0
+    for line in range(start.line + 1, len(lines)):
+        body = lines[line]
+        if not body.strip(" "):
+            widest = max(widest, len(body))
+            continue
+        spaces = _leading_spaces(body)
+        if indent < spaces < widest:
+            report(line, spaces, "a leading empty line of a block scalar (| or >) has more spaces "
+                                 "than its first line")
+        return
+
+
+def _check_comments(text: str, spans: list[tuple[int, int]], report: Any) -> None:
+    """A '#' that LibYAML took for a comment though nothing separates it from the value before."""
+    starts = [s for s, _ in spans]
+    line_starts = _Lines(text).starts
+    comment_end = -1  # a '#' inside a comment is just text
+    for match in re.finditer("#", text):
+        index = match.start()
+        i = bisect.bisect_right(starts, index) - 1
+        if index < comment_end or (i >= 0 and spans[i][0] <= index < spans[i][1]):
+            continue
+        line = bisect.bisect_right(line_starts, index) - 1
+        if index > line_starts[line] and text[index - 1] not in " \t\ufeff":
+            report(line, index - line_starts[line], "a comment needs a space before '#'")
+            return
+        comment_end = line_starts[line + 1] if line + 1 < len(line_starts) else len(text)
 
 
 def parse(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document from text; problems become diagnostics, never exceptions."""
+    text = text.removeprefix("\ufeff")  # LibYAML skips a BOM without counting it
     if "\x00" in text:
         line, col = _line_col(text, text.index("\x00"))
         return None, [error(Position(path, line, col), "yaml-syntax", "NUL byte in file")]
-    deep = _too_deep(text.encode("utf-8"), path)
-    if deep:
-        return None, [deep]
+    tokens, problem = _scan(text, path)
+    if problem and problem.code == "yaml-depth":
+        return None, [problem]
+    # After a syntax error the composer stops at the same token or earlier (at a parser
+    # error such as a second document), so it never nests deeper than the scan did.
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
-        return None, [error(Position(path, line, col), "yaml-syntax", message)]
-    except yaml.reader.ReaderError as exc:
-        line, col = _line_col(text, exc.position)
-        return None, [error(Position(path, line, col), "yaml-syntax",
-                            f"character {exc.character!r} is not allowed in YAML")]
-    except yaml.YAMLError as exc:  # LibYAML reports some problems without a mark
-        return None, [error(Position(path, 1, 1), "yaml-syntax", str(exc).splitlines()[0])]
+    except yaml.YAMLError as exc:
+        return None, [_syntax_error(exc, path, text)]
     finally:
         loader.dispose()
+    if problem:
+        return None, [problem]
+    problem = _lenient(tokens, text, path)
+    if problem:
+        return None, [problem]
     if node is None:
         return None, [error(Position(path, 1, 1), "empty-file", "the file is empty")]
     builder = _Builder(path)
     data = builder.build(node)
-    return data, builder.diagnostics
+    return data, builder.diagnostics + _anchors(tokens, path)
+
+
+def _anchors(tokens: list[Token], path: str) -> list[Diagnostic]:
+    """An anchor nothing refers to is a value that starts with '&': ``name: &Co Ltd`` loses "&Co".
+
+    Where the file has aliases, their errors already say it all.
+    """
+    if any(isinstance(token, AliasToken) for token in tokens):
+        return []
+    return [error(Position(path, t.start_mark.line + 1, t.start_mark.column + 1), "yaml-anchor",
+                  f"anchors (&name) are not allowed; '&{t.value}' here is read as one, not as text",
+                  "quote a value that starts with '&'")
+            for t in tokens if isinstance(t, AnchorToken)]
 
 
 def load_file(file: Path, path: str) -> tuple[Any, list[Diagnostic]]:

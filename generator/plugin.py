@@ -79,7 +79,13 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         return fill_markers(markdown, self._corpus)
 
     def on_page_content(self, html: str, page: Page, **kwargs: Any) -> str:
-        return sanitize(html) if page.file.src_uri in self.generated else html
+        if page.file.src_uri not in self.generated:
+            return html
+        if page.title:
+            # Material prints the title through `striptags`, which would unescape a record's name
+            # into live markup in <title>; given as meta, it is printed as the escaped text it is.
+            page.meta["title"] = page.title
+        return sanitize(html)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         assert self.project is not None

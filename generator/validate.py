@@ -67,10 +67,15 @@ def _message(err: Any, model: type[BaseModel]) -> tuple[str, str, str | None]:
         return "unknown-field", f"unknown field '{name}'", hint
     if kind == "missing":
         return "missing-field", f"missing required field '{name}'", None
-    if kind in ("list_type", "model_type", "dict_type") and isinstance(err.get("input"), str):
-        what = "a list" if kind == "list_type" else "a mapping"
-        hint = "a sourced fact is written {value: ..., cite: [key]}" if kind == "list_type" else None
-        return "wrong-type", f"'{name}' should be {what}, not text", hint
+    if kind in ("list_type", "model_type", "dict_type", "model_attributes_type", "string_type"):
+        given = err.get("input")
+        what = {"list_type": "a list", "string_type": "text"}.get(kind, "a mapping")
+        found = ("text" if isinstance(given, str) else "a list" if isinstance(given, list)
+                 else "a mapping" if isinstance(given, dict) else "empty" if given is None
+                 else type(given).__name__)
+        advice = ("a sourced fact is written {value: ..., cite: [key]}"
+                  if kind == "list_type" and isinstance(given, str) else None)
+        return "wrong-type", f"'{name}' should be {what}, not {found}", advice
     message = err["msg"][0].lower() + err["msg"][1:]
     if kind == "string_pattern_mismatch":
         return "bad-id", f"'{name}': '{err['input']}' is not an id", "ids are lowercase letters, digits and hyphens"
