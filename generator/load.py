@@ -85,6 +85,9 @@ class _Builder:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[int] = set()
+        # Shapes whose indentation LibYAML does not check: the token scan looks at them.
+        self.multiline = False  # a flow collection or a quoted or plain value over several lines
+        self.flow = False  # a [...] or {...} collection
 
     def pos(self, node: Node) -> Position:
         mark = node.start_mark
@@ -108,6 +111,12 @@ class _Builder:
                 error(self.pos(node), "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")
             )
             return None
+        spans_lines = node.end_mark.line > node.start_mark.line
+        if isinstance(node, (MappingNode, SequenceNode)) and node.flow_style:
+            self.flow = True
+            self.multiline = self.multiline or spans_lines
+        elif isinstance(node, ScalarNode) and node.style not in ("|", ">"):
+            self.multiline = self.multiline or spans_lines
         if isinstance(node, MappingNode):
             return self._mapping(node, depth)
         if isinstance(node, SequenceNode):
@@ -330,15 +339,40 @@ def _check_comments(text: str, spans: list[tuple[int, int]], report: Any) -> Non
         comment_end = line_starts[line + 1] if line + 1 < len(line_starts) else len(text)
 
 
+# Cheap signs, read off the raw text, that a file needs the token scan below. Most records
+# show none, and skip it: the scan costs more than LibYAML's whole parse.
+_GLUED_COMMENT = re.compile(r"[^\s]#")
+_ANCHOR = re.compile(r"&[^\s]")
+_RISKY_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*(?:#|[ \t]*(?:#[^\n]*)?\r?\n[ \t]*\r?\n)")
+_PLAIN_INDICATOR_IN_FLOW = re.compile(r"[\[{,][ \t]*[-?:](?:[ \t,\]}]|$)", re.MULTILINE)
+# LibYAML's composer recurses once per level: well below this, it cannot overflow the C stack.
+_SAFE_NESTING = 1000
+
+
+def _could_nest_deeply(text: str) -> bool:
+    """Block nesting needs a column per level, flow nesting a bracket: bound both."""
+    if text.count("[") + text.count("{") >= _SAFE_NESTING:
+        return True
+    return any(len(line) >= _SAFE_NESTING for line in text.splitlines())
+
+
+def _needs_scan(text: str) -> bool:
+    return bool(_could_nest_deeply(text) or _GLUED_COMMENT.search(text) or _ANCHOR.search(text)
+                or _RISKY_BLOCK_HEADER.search(text))
+
+
 def parse(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document from text; problems become diagnostics, never exceptions."""
     text = text.removeprefix("\ufeff")  # LibYAML skips a BOM without counting it
     if "\x00" in text:
         line, col = _line_col(text, text.index("\x00"))
         return None, [error(Position(path, line, col), "yaml-syntax", "NUL byte in file")]
-    tokens, problem = _scan(text, path)
-    if problem and problem.code == "yaml-depth":
-        return None, [problem]
+    tokens: list[Token] | None = None
+    problem: Diagnostic | None = None
+    if _needs_scan(text):
+        tokens, problem = _scan(text, path)
+        if problem and problem.code == "yaml-depth":
+            return None, [problem]
     # After a syntax error the composer stops at the same token or earlier (at a parser
     # error such as a second document), so it never nests deeper than the scan did.
     loader = _Loader(text)
@@ -350,13 +384,17 @@ def parse(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
         loader.dispose()
     if problem:
         return None, [problem]
-    problem = _lenient(tokens, text, path)
-    if problem:
-        return None, [problem]
     if node is None:
         return None, [error(Position(path, 1, 1), "empty-file", "the file is empty")]
     builder = _Builder(path)
     data = builder.build(node)
+    if tokens is None and (builder.multiline or (builder.flow and _PLAIN_INDICATOR_IN_FLOW.search(text))):
+        tokens, problem = _scan(text, path)  # safe now: the composer has already nested it
+    if tokens is None:
+        return data, builder.diagnostics
+    problem = problem or _lenient(tokens, text, path)
+    if problem:
+        return None, [problem]
     return data, builder.diagnostics + _anchors(tokens, path)
 
 

@@ -38,6 +38,9 @@ def scaffold(project: Project, kind_name: str, id: str, today: dt.date | None = 
     text = environment().get_template(f"new-{kind}.yaml.j2").render(
         id=id, today=(today or dt.date.today()).isoformat(), key=PLACEHOLDER_KEY, schema=SCHEMA_NAMES[kind])
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-        out.write(text)
+    try:
+        with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+            out.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{project.rel(target)} already exists") from None
     return target
