@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .models import Citation
+from .models import Cited
 
 # A bracket whose text starts with @ (after optional space or a minus) is a citation group.
 CITATION_GROUP = re.compile(r"\[(\s*-?@[^\[\]]*)\]")
@@ -17,7 +17,7 @@ _ITEM = re.compile(r"^\s*-?@(?P<key>[\w][\w:.#$%&+?<>~/-]*?)\s*(?:,\s*(?P<locato
 class CitationGroup:
     start: int
     end: int
-    citations: tuple[Citation, ...]
+    citations: tuple[Cited, ...]
 
 
 class CitationSyntaxError(ValueError):
@@ -26,13 +26,13 @@ class CitationSyntaxError(ValueError):
         super().__init__(f"malformed citation '[{text}]'; write [@key] or [@key, p. 12]")
 
 
-def parse_group(body: str, offset: int) -> tuple[Citation, ...]:
+def parse_group(body: str, offset: int) -> tuple[Cited, ...]:
     citations = []
     for item in body.split(";"):
         match = _ITEM.match(item)
         if not match:
             raise CitationSyntaxError(offset, body)
-        citations.append(Citation(key=match["key"], locator=match["locator"]))
+        citations.append(Cited(match["key"], match["locator"]))
     return tuple(citations)
 
 

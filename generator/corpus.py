@@ -6,6 +6,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error, warning
 from .load import PosDict, load_file
-from .models import KINDS, SLUG_PATTERN, Citation, Marked, ProseMarker, RefMarker, SeedNote, walk_data
+from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
 from .review import build_review, review_diagnostics
 from .validate import locate, validate
 
@@ -91,6 +92,7 @@ class Corpus:
     files: list[RecordFile] = field(default_factory=list)
     known_ids: dict[str, set[str]] = field(default_factory=dict)  # valid or not, so no error cascades
     cited_by: dict[str, list[Use]] = field(default_factory=dict)
+    facts: dict[str, FileFacts] = field(default_factory=dict)  # by record file path
     review: Any = None  # review.Review, built once the cross-references hold
 
     def get(self, kind: str, id: str) -> Entry | None:
@@ -156,6 +158,7 @@ def _load_seeds(project: Project, diagnostics: list[Diagnostic]) -> dict[str, Se
     return seeds
 
 
+@lru_cache(maxsize=4096)
 def field_label(loc: tuple[Any, ...]) -> str:
     """The field a citation supports, for readers: casualties.killed, not casualties.killed[0].cite[0]."""
     names = [str(part) for part in loc if isinstance(part, str) and part != "cite"]
@@ -170,46 +173,71 @@ def prose_position(base: Position, text: str, offset: int) -> Position:
     return Position(base.path, base.line + line_offset, offset - text.rfind("\n", 0, offset))
 
 
-def record_citations(entry: RecordFile, diagnostics: list[Diagnostic]) -> list[tuple[tuple[Any, ...], Citation, Position]]:
-    """Every citation in a record file, structured or in prose, with where it stands."""
-    found = []
-    for item in walk_data(entry.data, KINDS[entry.kind]):
-        if isinstance(item, Marked):
-            if isinstance(item.marker, ProseMarker):
-                base = entry.pos(item.loc)
-                try:
-                    for group in find_citations(item.value):
-                        pos = prose_position(base, item.value, group.start)
-                        found += [(item.loc, citation, pos) for citation in group.citations]
-                except CitationSyntaxError as exc:
-                    diagnostics.append(error(prose_position(base, item.value, exc.offset),
-                                             "citation-syntax", str(exc)))
-        else:
+@dataclass(frozen=True)
+class Spot:
+    """A place in a record file: a field, or an offset in a prose field. Resolved to a line
+    only when a diagnostic needs it (most citations never do)."""
+
+    file: RecordFile
+    loc: tuple[Any, ...]
+    text: str = ""
+    offset: int = 0
+
+    @property
+    def pos(self) -> Position:
+        base = self.file.pos(self.loc)
+        return prose_position(base, self.text, self.offset) if self.text else base
+
+
+@dataclass
+class FileFacts:
+    """What one walk over a record file finds: citations, references by id, prose fields."""
+
+    citations: list[tuple[Cited, Spot]] = field(default_factory=list)
+    refs: list[Marked] = field(default_factory=list)
+    prose: list[Marked] = field(default_factory=list)
+    citation_offsets: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)  # prose loc → groups
+
+
+def file_facts(file: RecordFile, diagnostics: list[Diagnostic]) -> FileFacts:
+    facts = FileFacts()
+    for item in walk_data(file.data, KINDS[file.kind]):
+        if not isinstance(item, Marked):
             loc, citation = item
-            found.append((loc, citation, entry.pos(loc)))
-    return found
+            facts.citations.append((citation, Spot(file, loc)))
+        elif isinstance(item.marker, RefMarker):
+            facts.refs.append(item)
+        else:
+            facts.prose.append(item)
+            try:
+                for group in find_citations(item.value):
+                    spot = Spot(file, item.loc, item.value, group.start)
+                    facts.citations += [(citation, spot) for citation in group.citations]
+                    facts.citation_offsets.setdefault(item.loc, []).append(group.start)
+            except CitationSyntaxError as exc:
+                diagnostics.append(error(Spot(file, item.loc, item.value, exc.offset).pos,
+                                         "citation-syntax", str(exc)))
+    return facts
 
 
 def _check_references(corpus: Corpus) -> None:
     """Cross-references by id and citation keys must resolve; build the "cited by" index."""
     diagnostics, keys = corpus.diagnostics, corpus.bibliography.references
-    cited_by: dict[str, list[Use]] = defaultdict(list)
-    for entry in corpus.files:
-        for loc, citation, pos in record_citations(entry, diagnostics):
+    cited_by: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for file in corpus.files:
+        facts = corpus.facts[file.path] = file_facts(file, diagnostics)
+        for citation, spot in facts.citations:
             if citation.key in keys:
-                cited_by[citation.key].append(Use(entry.kind, entry.id, field_label(loc)))
+                cited_by[citation.key].add((file.kind, file.id, field_label(spot.loc)))
             else:
-                diagnostics.append(error(pos, "unknown-citation", f"unknown citation key '{citation.key}'",
+                diagnostics.append(error(spot.pos, "unknown-citation", f"unknown citation key '{citation.key}'",
                                          _did_you_mean(citation.key, keys)))
-        for item in walk_data(entry.data, KINDS[entry.kind]):
-            if isinstance(item, Marked) and isinstance(item.marker, RefMarker):
-                target = item.marker.kind
-                if item.value not in corpus.known_ids[target]:
-                    diagnostics.append(error(entry.pos(item.loc), "unknown-id",
-                                             f"unknown {target} id '{item.value}'",
-                                             _did_you_mean(item.value, corpus.known_ids[target])))
-    corpus.cited_by = {key: sorted(set(uses), key=lambda u: (u.kind, u.id, u.field))
-                       for key, uses in sorted(cited_by.items())}
+        for item in facts.refs:
+            target = item.marker.kind  # type: ignore[union-attr]
+            if item.value not in corpus.known_ids[target]:
+                diagnostics.append(error(file.pos(item.loc), "unknown-id", f"unknown {target} id '{item.value}'",
+                                         _did_you_mean(item.value, corpus.known_ids[target])))
+    corpus.cited_by = {key: [Use(*use) for use in sorted(uses)] for key, uses in sorted(cited_by.items())}
 
 
 def _check_seeds(corpus: Corpus) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import types
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from functools import cache
+from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -323,44 +323,81 @@ def _strip(annotation: Any) -> Any:
             return annotation
 
 
-Found = Marked | tuple[tuple[str | int, ...], Citation]
+Found = Marked | tuple[tuple[str | int, ...], "Cited"]
+# How to walk one field, worked out once per annotation: ("cite",), ("model", cls),
+# ("list", item plan), ("str", markers) or ("skip",).
+Plan = tuple[Any, ...]
+_SKIP: Plan = ("skip",)
 
 
-def walk_data(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()) -> Iterator[Found]:
+@cache
+def _plan(annotation: Any, meta: tuple[Any, ...] = ()) -> Plan:
+    base = _strip(annotation)
+    if base is Citation:
+        return ("cite",)
+    if isinstance(base, type) and issubclass(base, BaseModel):
+        return ("model", base)
+    if get_origin(base) is list:
+        item = _plan(get_args(base)[0])
+        return _SKIP if item == _SKIP else ("list", item)
+    markers = tuple(m for m in meta + tuple(_markers(annotation)) if isinstance(m, (ProseMarker, RefMarker)))
+    return ("str", markers) if markers else _SKIP
+
+
+@cache
+def _model_plan(model: type[BaseModel]) -> tuple[tuple[str, Plan], ...]:
+    plans = ((name, _plan(info.annotation, tuple(info.metadata))) for name, info in model.model_fields.items())
+    return tuple((name, plan) for name, plan in plans if plan != _SKIP)
+
+
+def walk_data(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()) -> list[Found]:
     """Every citation and marked string in raw record data, read through the model's fields.
 
     It works on data that failed validation too, so that an unknown id or citation key in a
     file with other mistakes is still reported in the same run.
     """
-    if not isinstance(data, dict):
-        return
-    for name, info in model.model_fields.items():
-        if name in data:
-            yield from _walk_value(data[name], info.annotation, list(info.metadata), loc + (name,))
+    found: list[Found] = []
+    _walk_model(data, model, loc, found)
+    return found
 
 
-def _citation(value: Any) -> Citation | None:
+def _walk_model(data: Any, model: type[BaseModel], loc: tuple[str | int, ...], found: list[Found]) -> None:
+    if isinstance(data, dict):
+        for name, plan in _model_plan(model):
+            if name in data:
+                _walk_value(data[name], plan, loc + (name,), found)
+
+
+class Cited(NamedTuple):
+    """A citation as written in prose or a cite list: a key and an optional locator.
+
+    Lighter than ``Citation``: the walk only reads keys and locators; validation is the model's.
+    """
+
+    key: str
+    locator: str | None = None
+
+
+def _citation(value: Any) -> Cited | None:
     if isinstance(value, str) and value:
-        return Citation(key=value)
+        return Cited(value)
     if isinstance(value, dict) and isinstance(value.get("key"), str) and value["key"]:
         locator = value.get("locator")
-        return Citation(key=value["key"], locator=str(locator) if locator else None)
+        return Cited(value["key"], str(locator) if locator else None)
     return None
 
 
-def _walk_value(value: Any, annotation: Any, meta: list[Any], loc: tuple[str | int, ...]) -> Iterator[Found]:
-    base = _strip(annotation)
-    if base is Citation:
+def _walk_value(value: Any, plan: Plan, loc: tuple[str | int, ...], found: list[Found]) -> None:
+    kind = plan[0]
+    if kind == "cite":
         citation = _citation(value)
         if citation:
-            yield loc, citation
-    elif isinstance(base, type) and issubclass(base, BaseModel):
-        yield from walk_data(value, base, loc)
-    elif get_origin(base) is list:
+            found.append((loc, citation))
+    elif kind == "model":
+        _walk_model(value, plan[1], loc, found)
+    elif kind == "list":
         items = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
         for index, item in enumerate(items):
-            yield from _walk_value(item, get_args(base)[0], [], loc + (index,))
+            _walk_value(item, plan[1], loc + (index,), found)
     elif isinstance(value, str):
-        for marker in meta + _markers(annotation):
-            if isinstance(marker, (ProseMarker, RefMarker)):
-                yield Marked(loc, value, marker)
+        found.extend(Marked(loc, value, marker) for marker in plan[1])

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bibliography import Reference
-from .citations import CITATION_GROUP
 from .diagnostics import Diagnostic, Position, warning
-from .models import KINDS, Casualties, Marked, ProseMarker, SourcedDate, SourcedNumber, walk_data
+from .models import Casualties, SourcedDate, SourcedNumber
 
 # A sentence ends at . ! or ? followed by space and a capital, or at a blank line...
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n")
@@ -33,9 +32,12 @@ class Statement:
     kind: str
     id: str
     field: str
-    pos: Position
+    spot: Any  # corpus.Spot: where it stands, resolved to a line only when shown
     text: str
-    cited: bool
+
+    @property
+    def pos(self) -> Position:
+        return self.spot.pos
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class Conflict:
 
 @dataclass
 class Review:
-    statements: list[Statement] = field(default_factory=list)
+    statements: int = 0  # sentences in prose fields that need a source
+    uncited: list[Statement] = field(default_factory=list)
     figures: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     incomplete: list[tuple[Reference, list[str]]] = field(default_factory=list)
@@ -59,12 +62,8 @@ class Review:
     today: dt.date = dt.date.today()
 
     @property
-    def uncited(self) -> list[Statement]:
-        return [s for s in self.statements if not s.cited]
-
-    @property
     def coverage(self) -> float:
-        total = len(self.statements) + self.figures
+        total = self.statements + self.figures
         return 1.0 if total == 0 else (total - len(self.uncited)) / total
 
 
@@ -88,21 +87,25 @@ def sentences(text: str) -> list[tuple[int, str]]:
     return [(offset, s.strip()) for offset, s in result if s.strip()]
 
 
-def _statements(corpus: Any) -> list[Statement]:
-    from .corpus import prose_position
+def _statements(corpus: Any, review: Review) -> None:
+    """Count the sentences of prose that needs sources; keep those without a citation."""
+    from .corpus import Spot
 
-    found = []
     for file in corpus.files:
-        for item in walk_data(file.data, KINDS[file.kind]):
-            if not (isinstance(item, Marked) and isinstance(item.marker, ProseMarker)
-                    and item.marker.needs_citation):
+        facts = corpus.facts[file.path]
+        for item in facts.prose:
+            if not item.marker.needs_citation:
                 continue
-            base = file.pos(item.loc)
-            label = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in item.loc).replace(".[", "[")
+            cited_at = facts.citation_offsets.get(item.loc, ())
             for offset, sentence in sentences(item.value):
-                found.append(Statement(file.kind, file.id, label, prose_position(base, item.value, offset),
-                                       sentence, bool(CITATION_GROUP.search(sentence))))
-    return found
+                review.statements += 1
+                if not any(offset <= at < offset + len(sentence) for at in cited_at):
+                    review.uncited.append(Statement(file.kind, file.id, _label(item.loc),
+                                                    Spot(file, item.loc, item.value, offset), sentence))
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
 def _figures_and_conflicts(corpus: Any, review: Review) -> None:
@@ -134,7 +137,7 @@ def missing_fields(reference: Reference) -> tuple[list[str], list[str]]:
 
 def build_review(corpus: Any, period_days: int = 365, today: dt.date | None = None) -> Review:
     review = Review(period_days=period_days, today=today or reference_date())
-    review.statements = _statements(corpus)
+    _statements(corpus, review)
     _figures_and_conflicts(corpus, review)
     seed_keys = {seed.note.key for seed in corpus.seeds.values()}
     for key, reference in corpus.bibliography.references.items():
