@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from .charts import chart_files
 from .corpus import Corpus
 from .exports import export_all
-from .pages import DATA_DIR, source_path
-from .pages import build_pages
+from .pages import DATA_DIR, build_pages, source_path
 from .render import render_counts, render_latest, render_page
 from .vendor import vendor_files
 

@@ -115,7 +115,7 @@ class Citation(Strict):
     locator: Text | None = None
 
 
-Cite = Annotated[Citation, BeforeValidator(_key_as_citation, json_schema_input_type=Union[str, Citation])]
+Cite = Annotated[Citation, BeforeValidator(_key_as_citation, json_schema_input_type=str | Citation)]
 Cites = Annotated[list[Cite], Field(min_length=1)]
 
 
@@ -139,11 +139,11 @@ class SourcedDate(Sourced):
 # A fact with one or several sourced values; one mapping is read as a list of one.
 SourcedNumbers = Annotated[
     list[SourcedNumber],
-    BeforeValidator(_one_as_list, json_schema_input_type=Union[SourcedNumber, list[SourcedNumber]]),
+    BeforeValidator(_one_as_list, json_schema_input_type=SourcedNumber | list[SourcedNumber]),
 ]
 SourcedDates = Annotated[
     list[SourcedDate],
-    BeforeValidator(_one_as_list, json_schema_input_type=Union[SourcedDate, list[SourcedDate]]),
+    BeforeValidator(_one_as_list, json_schema_input_type=SourcedDate | list[SourcedDate]),
 ]
 
 RelationType = Literal[
@@ -346,7 +346,8 @@ def _plan(annotation: Any, meta: tuple[Any, ...] = ()) -> Plan:
 
 @cache
 def _model_plan(model: type[BaseModel]) -> tuple[tuple[str, Plan], ...]:
-    plans = ((name, _plan(info.annotation, tuple(info.metadata))) for name, info in model.model_fields.items())
+    plans = ((name, _plan(info.annotation, tuple(info.metadata)))  # type: ignore[arg-type]
+             for name, info in model.model_fields.items())
     return tuple((name, plan) for name, plan in plans if plan != _SKIP)
 
 

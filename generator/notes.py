@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 
 from .bibliography import Bibliography
 from .citations import find_citations
-from .models import Citation
+from .models import Citation, Cited
 from .prose import escape_text, safe_markdown
 
 SOURCES_PAGE = "sources/index.md"
@@ -36,11 +37,11 @@ class PageNotes:
         self.bibliography = bibliography
         self.numbers: dict[tuple[str, str | None], int] = {}
 
-    def _number(self, citation: Citation) -> int:
+    def _number(self, citation: Citation | Cited) -> int:
         label = (citation.key, citation.locator)
         return self.numbers.setdefault(label, len(self.numbers) + 1)
 
-    def cite(self, citations: list[Citation] | tuple[Citation, ...]) -> Md:
+    def cite(self, citations: Sequence[Citation | Cited]) -> Md:
         """Footnote markers for a structured ``cite:`` list."""
         return Md("".join(f"[^{self._number(c)}]" for c in citations))
 

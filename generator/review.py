@@ -16,7 +16,9 @@ from .models import Casualties, SourcedDate, SourcedNumber
 # A sentence ends at . ! or ? followed by space and a capital, or at a blank line...
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n")
 # ...but not after an initial (Michael E. Kurilla) or an abbreviation (U.S. Army, Gen. Milley).
-_NOT_AN_END = re.compile(r"(?:\b[A-Z]|\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|St|No|Nos|vol|pp?|ch|eds?|cf|e\.g|i\.e|etc|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
+_ABBREVIATIONS = ("Mr|Mrs|Ms|Dr|Gen|Col|Lt|St|No|Nos|vol|pp?|ch|eds?|cf|e\\.g|i\\.e|etc|vs"
+                  "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_NOT_AN_END = re.compile(rf"(?:\b[A-Z]|\b(?:[A-Za-z]\.){{2,}}|\b(?:{_ABBREVIATIONS}))\.$")
 _CODE = re.compile(r"`[^`]*`")
 # What a reader needs to find a work; a .bib entry may list in `unavailable` what its source does not give.
 NEEDED_FIELDS = {

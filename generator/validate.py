@@ -81,7 +81,8 @@ def _message(err: Any, model: type[BaseModel]) -> tuple[str, str, str | None]:
         return "bad-id", f"'{name}': '{err['input']}' is not an id", "ids are lowercase letters, digits and hyphens"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        close = difflib.get_close_matches(str(err.get("input")), [e.strip("' ") for e in expected.replace(" or ", ",").split(",")], n=1)
+        allowed = [e.strip("' ") for e in expected.replace(" or ", ",").split(",")]
+        close = difflib.get_close_matches(str(err.get("input")), allowed, n=1)
         return "bad-value", f"'{name}': {message}", f"did you mean '{close[0]}'?" if close else None
     if kind.startswith("value_error") or "date" in kind:
         return "bad-value", f"'{name}': {message.removeprefix('value error, ')}", None

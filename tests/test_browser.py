@@ -134,7 +134,8 @@ def crawl(browser, site: Path) -> tuple[int, int, list[str]]:
         page.close()
         for source, href in links:
             target = urlsplit(href)
-            path = target.path if target.path.endswith("/") or "." in target.path.rsplit("/", 1)[-1] else target.path + "/"
+            is_file = target.path.endswith("/") or "." in target.path.rsplit("/", 1)[-1]
+            path = target.path if is_file else target.path + "/"
             file = site / path.lstrip("/")
             if path.endswith("/"):
                 file = file / "index.html"
