@@ -45,6 +45,11 @@ class PageNotes:
         """Footnote markers for a structured ``cite:`` list."""
         return Md("".join(f"[^{self._number(c)}]" for c in citations))
 
+    def cite_beyond(self, citations: Sequence[Citation | Cited], note: str | None) -> Md:
+        """Markers for the citations a value's note has not already given."""
+        given = {(c.key, c.locator) for group in find_citations(note or "") for c in group.citations}
+        return self.cite([c for c in citations if (c.key, c.locator) not in given])
+
     def prose(self, text: str | None) -> Md:
         """Untrusted Markdown made safe, with its [@key] citations as footnote markers."""
         if not text:
