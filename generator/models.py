@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import types
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, total_ordering
 from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
 
 from pydantic import (
@@ -28,9 +28,13 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class PartialDate:
-    """An ISO 8601 date at the precision the sources give: year, month or day."""
+    """An ISO 8601 date at the precision the sources give: year, month or day.
+
+    Dates of different precision sort by their first day: 2009-09 before 2009-09-06.
+    """
 
     year: int
     month: int | None = None
@@ -46,6 +50,11 @@ class PartialDate:
 
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.sort_key() < other.sort_key()
 
     @classmethod
     def parse(cls, value: Any) -> PartialDate:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .bibliography import Bibliography
 from .citations import find_citations
@@ -25,6 +26,7 @@ def ref_anchor(key: str) -> str:
     return f"ref-{safe}"
 
 
+@lru_cache(maxsize=65536)
 def relative(from_page: str, to_page: str, anchor: str = "") -> str:
     """A link from one generated page to another, as MkDocs resolves it (to the .md file)."""
     target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # A code span: a run of backticks, text without a blank line, the same run again.
@@ -72,6 +73,7 @@ def needs_isolation(text: str) -> bool:
     return not text.isascii() and any(unicodedata.bidirectional(c) in _RTL for c in text)
 
 
+@lru_cache(maxsize=65536)
 def escape_text(text: str) -> str:
     """Plain text (a name, a title) as Markdown that shows exactly those characters.
 
