@@ -13,7 +13,7 @@ from typing import Any
 
 from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
-from .diagnostics import Diagnostic, Position, error, warning
+from .diagnostics import Diagnostic, Position, error
 from .load import PosDict, load_file
 from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
 from .review import build_review, review_diagnostics
@@ -263,14 +263,6 @@ def _check_duplicate_ids(corpus: Corpus) -> None:
         owner.setdefault(entry.id, entry)
 
 
-def _check_unused_references(corpus: Corpus) -> None:
-    seed_keys = {seed.note.key for seed in corpus.seeds.values()}
-    for key, ref in corpus.bibliography.references.items():
-        if key not in corpus.cited_by and key not in seed_keys:
-            corpus.diagnostics.append(warning(ref.pos, "unused-reference",
-                                              f"reference '{key}' is never cited"))
-
-
 def load_corpus(project: Project) -> Corpus:
     """Load and check everything; every problem becomes a diagnostic, all in one run."""
     # Loading allocates many small objects that all live on: the cyclic collector's full passes
@@ -294,7 +286,6 @@ def _load_corpus(project: Project) -> Corpus:
     _check_duplicate_ids(corpus)
     _check_references(corpus)
     _check_seeds(corpus)
-    _check_unused_references(corpus)
     corpus.review = build_review(corpus, project.review_period_days)
     corpus.diagnostics += review_diagnostics(corpus.review, corpus)
     corpus.diagnostics.sort()

@@ -106,11 +106,6 @@ def number_text(value: Any) -> str:
     return f"{QUALIFIER[value.qualifier]}{value.value:,}"
 
 
-def differ(values: list[Any]) -> bool:
-    """Do the sources disagree? (Several values that are not all the same claim.)"""
-    return len({(getattr(v, "qualifier", None), str(v.value)) for v in values}) > 1
-
-
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
     path = record_path(entry.kind, entry.id)
     context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],

@@ -15,8 +15,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from .corpus import Corpus
 from .models import KIND_LABELS, SLUG_PATTERN
 from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative
-from .pages import INVERSE_RELATION, RELATION, Page, counts, differ, latest_reviewed, number_text, record_path
+from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, number_text, record_path
 from .prose import escape_text
+from .review import differ
 
 SLUG = re.compile(SLUG_PATTERN)
 _BLANK_LINES = re.compile(r"\n{3,}")

@@ -114,8 +114,13 @@ def _figures_and_conflicts(corpus: Any, review: Review) -> None:
     for entry in corpus.entries():
         for name, values in _sourced_fields(entry.record):
             review.figures += len(values)
-            if len({(getattr(v, "qualifier", None), str(v.value)) for v in values}) > 1:
+            if differ(values):
                 review.conflicts.append(Conflict(entry.kind, entry.id, name, tuple(values)))
+
+
+def differ(values: list[Any]) -> bool:
+    """Do the sources disagree? (Several values that are not all the same claim.)"""
+    return len({(getattr(v, "qualifier", None), str(v.value)) for v in values}) > 1
 
 
 def _sourced_fields(model: Any, prefix: str = "") -> list[tuple[str, list[Any]]]:
@@ -161,6 +166,8 @@ def build_review(corpus: Any, period_days: int = 365, today: dt.date | None = No
 def review_diagnostics(review: Review, corpus: Any) -> list[Diagnostic]:
     found = [warning(s.pos, "uncited-statement", f"statement without a citation: \u201c{_short(s.text)}\u201d",
                      "end it with [@key] or [@key, locator]") for s in review.uncited]
+    found += [warning(ref.pos, "unused-reference", f"reference '{ref.key}' is never cited")
+              for ref in review.unused]
     found += [warning(ref.pos, "incomplete-reference",
                       f"reference '{ref.key}' has no {' or '.join(missing)}",
                       "add the field, or list it in `unavailable = {...}` if the source does not give it")
