@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from .models import Cited
 
 # A bracket whose text starts with @ (after optional space or a minus) is a citation group.
 CITATION_GROUP = re.compile(r"\[(\s*-?@[^\[\]]*)\]")
-_ITEM = re.compile(r"^\s*-?@(?P<key>[\w][\w:.#$%&+?<>~/-]*?)\s*(?:,\s*(?P<locator>\S.*?))?\s*$")
+# Greedy, no backtracking: a key has no space or comma, a locator ends at its last non-space.
+_ITEM = re.compile(r"\s*-?@(?P<key>\w[\w:.#$%&+?<>~/-]*)\s*(?:,\s*(?P<locator>\S(?:.*\S)?))?\s*")
 
 
-@dataclass(frozen=True)
-class CitationGroup:
+class CitationGroup(NamedTuple):
     start: int
     end: int
     citations: tuple[Cited, ...]
@@ -29,14 +29,16 @@ class CitationSyntaxError(ValueError):
 def parse_group(body: str, offset: int) -> tuple[Cited, ...]:
     citations = []
     for item in body.split(";"):
-        match = _ITEM.match(item)
+        match = _ITEM.fullmatch(item)
         if not match:
             raise CitationSyntaxError(offset, body)
         citations.append(Cited(match["key"], match["locator"]))
     return tuple(citations)
 
 
-def find_citations(text: str) -> Iterator[CitationGroup]:
+# The check and the page notes read the same prose: parse each text once per process.
+@lru_cache(maxsize=1 << 18)
+def find_citations(text: str) -> tuple[CitationGroup, ...]:
     """Every citation group in ``text``, in order; raises CitationSyntaxError on a malformed one."""
-    for match in CITATION_GROUP.finditer(text):
-        yield CitationGroup(match.start(), match.end(), parse_group(match.group(1), match.start()))
+    return tuple(CitationGroup(match.start(), match.end(), parse_group(match.group(1), match.start()))
+                 for match in CITATION_GROUP.finditer(text))

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
@@ -66,8 +66,7 @@ class Entry(RecordFile):
     record: Any
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """Where a record or reference is used: record ``kind/id``, at field ``field``."""
 
     kind: str
@@ -174,8 +173,7 @@ def prose_position(base: Position, text: str, offset: int) -> Position:
     return Position(base.path, base.line + line_offset, offset - text.rfind("\n", 0, offset))
 
 
-@dataclass(frozen=True)
-class Spot:
+class Spot(NamedTuple):
     """A place in a record file: a field, or an offset in a prose field. Resolved to a line
     only when a diagnostic needs it (most citations never do)."""
 
@@ -211,13 +209,16 @@ def file_facts(file: RecordFile, diagnostics: list[Diagnostic]) -> FileFacts:
         else:
             facts.prose.append(item)
             try:
-                for group in find_citations(item.value):
-                    spot = Spot(file, item.loc, item.value, group.start)
-                    facts.citations += [(citation, spot) for citation in group.citations]
-                    facts.citation_offsets.setdefault(item.loc, []).append(group.start)
+                groups = find_citations(item.value)
             except CitationSyntaxError as exc:
                 diagnostics.append(error(Spot(file, item.loc, item.value, exc.offset).pos,
                                          "citation-syntax", str(exc)))
+                continue
+            if groups:
+                facts.citation_offsets[item.loc] = [group.start for group in groups]
+            for group in groups:
+                spot = Spot(file, item.loc, item.value, group.start)
+                facts.citations += [(citation, spot) for citation in group.citations]
     return facts
 
 
@@ -238,7 +239,7 @@ def _check_references(corpus: Corpus) -> None:
             if item.value not in corpus.known_ids[target]:
                 diagnostics.append(error(file.pos(item.loc), "unknown-id", f"unknown {target} id '{item.value}'",
                                          _did_you_mean(item.value, corpus.known_ids[target])))
-    corpus.cited_by = {key: [Use(*use) for use in sorted(uses)] for key, uses in sorted(cited_by.items())}
+    corpus.cited_by = {key: sorted(map(Use._make, uses)) for key, uses in sorted(cited_by.items())}
 
 
 def _check_seeds(corpus: Corpus) -> None:

@@ -68,60 +68,90 @@ _Loader.yaml_implicit_resolvers.setdefault(None, []).append((NULL_TAG, _NULL))
 
 
 class PosDict(dict[str, Any]):
-    """A mapping that remembers where it and each of its keys and values stand."""
+    """A mapping that remembers where it and each of its keys and values stand.
 
-    pos: Position
-    key_pos: dict[str, Position]
-    value_pos: dict[str, Position]
+    Marks are kept as LibYAML's 0-based (line, column) numbers; a Position is made only
+    when a diagnostic asks for one, so loading pays for a tuple per key, no more.
+    """
+
+    __slots__ = ("path", "mark", "marks")
+    path: str
+    mark: tuple[int, int]
+    marks: dict[str, tuple[int, int, int, int]]  # key → key line, key column, value line, value column
+
+    @property
+    def pos(self) -> Position:
+        return Position(self.path, self.mark[0] + 1, self.mark[1] + 1)
+
+    def key_pos(self, key: str) -> Position:
+        line, col, _, _ = self.marks[key]
+        return Position(self.path, line + 1, col + 1)
+
+    def value_pos(self, key: str) -> Position:
+        _, _, line, col = self.marks[key]
+        return Position(self.path, line + 1, col + 1)
 
 
 class PosList(list[Any]):
-    pos: Position
-    item_pos: list[Position]
+    __slots__ = ("path", "mark", "item_marks")
+    path: str
+    mark: tuple[int, int]
+    item_marks: list[tuple[int, int]]
+
+    @property
+    def pos(self) -> Position:
+        return Position(self.path, self.mark[0] + 1, self.mark[1] + 1)
+
+    def item_pos(self, index: int) -> Position:
+        line, col = self.item_marks[index]
+        return Position(self.path, line + 1, col + 1)
+
+
+def _value_mark(node: Node) -> tuple[int, int]:
+    """Where a value's text starts: a block scalar (| or >) starts on the next line."""
+    mark = node.start_mark
+    if node.__class__ is ScalarNode and node.style in ("|", ">"):
+        return mark.line + 1, 0
+    return mark.line, mark.column
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, aliases_possible: bool) -> None:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        self._seen: set[int] = set()
+        # Without an '&' in the text there is no anchor, so no alias: nothing to track.
+        self._seen: set[int] | None = set() if aliases_possible else None
         # Shapes whose indentation LibYAML does not check: the token scan looks at them.
         self.multiline = False  # a flow collection or a quoted or plain value over several lines
         self.flow = False  # a [...] or {...} collection
+        self.blank_block_start = False  # a block scalar (| or >) that starts with an empty line
 
     def pos(self, node: Node) -> Position:
         mark = node.start_mark
         return Position(self.path, mark.line + 1, mark.column + 1)
 
-    def value_pos(self, node: Node) -> Position:
-        """Where a value's text starts: a block scalar (| or >) starts on the next line."""
-        if isinstance(node, ScalarNode) and node.style in ("|", ">"):
-            return Position(self.path, node.start_mark.line + 2, 1)
-        return self.pos(node)
-
     def build(self, node: Node, depth: int = 0) -> Any:
-        if id(node) in self._seen:
-            self.diagnostics.append(
-                error(self.pos(node), "yaml-alias", "aliases (*name) are not allowed; write the value out")
-            )
-            return None
-        self._seen.add(id(node))
+        if self._seen is not None:
+            if id(node) in self._seen:
+                self.diagnostics.append(
+                    error(self.pos(node), "yaml-alias", "aliases (*name) are not allowed; write the value out")
+                )
+                return None
+            self._seen.add(id(node))
         if depth > MAX_DEPTH:
             self.diagnostics.append(
                 error(self.pos(node), "yaml-depth", f"nesting deeper than {MAX_DEPTH} levels")
             )
             return None
-        spans_lines = node.end_mark.line > node.start_mark.line
-        if isinstance(node, (MappingNode, SequenceNode)) and node.flow_style:
+        cls = node.__class__
+        if cls is ScalarNode:
+            return self._scalar(node)
+        if node.flow_style:
             self.flow = True
-            self.multiline = self.multiline or spans_lines
-        elif isinstance(node, ScalarNode) and node.style not in ("|", ">"):
-            self.multiline = self.multiline or spans_lines
-        if isinstance(node, MappingNode):
+            self.multiline = self.multiline or node.end_mark.line > node.start_mark.line
+        if cls is MappingNode:
             return self._mapping(node, depth)
-        if isinstance(node, SequenceNode):
-            return self._sequence(node, depth)
-        return self._scalar(node)
+        return self._sequence(node, depth)
 
     def _check_tag(self, node: Node, allowed: str) -> bool:
         if node.tag in (allowed, NULL_TAG if allowed == STR_TAG else allowed):
@@ -135,40 +165,48 @@ class _Builder:
         if not self._check_tag(node, MAP_TAG):
             return None
         result = PosDict()
-        result.pos, result.key_pos, result.value_pos = self.pos(node), {}, {}
+        mark = node.start_mark
+        result.path, result.mark, result.marks = self.path, (mark.line, mark.column), {}
+        marks = result.marks
         for key_node, value_node in node.value:
             reported = len(self.diagnostics)
             key = self.build(key_node, depth + 1)
-            if not isinstance(key, str) or not isinstance(key_node, ScalarNode):
+            if not isinstance(key, str) or key_node.__class__ is not ScalarNode:
                 if len(self.diagnostics) == reported:  # not already refused for its tag or depth
                     self.diagnostics.append(error(self.pos(key_node), "yaml-key", "a key must be plain text"))
                 continue
             if key in result:
-                first = result.key_pos[key]
                 self.diagnostics.append(
                     error(self.pos(key_node), "duplicate-key",
-                          f"duplicate key '{key}' (first at line {first.line})")
+                          f"duplicate key '{key}' (first at line {result.key_pos(key).line})")
                 )
                 continue
             result[key] = self.build(value_node, depth + 1)
-            result.key_pos[key] = self.pos(key_node)
-            result.value_pos[key] = self.value_pos(value_node)
+            key_mark = key_node.start_mark
+            marks[key] = (key_mark.line, key_mark.column, *_value_mark(value_node))
         return result
 
     def _sequence(self, node: SequenceNode, depth: int) -> PosList | None:
         if not self._check_tag(node, SEQ_TAG):
             return None
-        result = PosList(self.build(item, depth + 1) for item in node.value)
-        result.pos, result.item_pos = self.pos(node), [self.value_pos(item) for item in node.value]
+        result = PosList([self.build(item, depth + 1) for item in node.value])
+        mark = node.start_mark
+        result.path, result.mark = self.path, (mark.line, mark.column)
+        result.item_marks = [_value_mark(item) for item in node.value]
         return result
 
     def _scalar(self, node: ScalarNode) -> str | None:
-        if node.tag == NULL_TAG:
-            return None
-        if node.tag != STR_TAG:
+        value = node.value
+        if node.style in ("|", ">"):
+            if not value or value[0] in "\n\r":
+                self.blank_block_start = True
+        elif node.end_mark.line > node.start_mark.line:
+            self.multiline = True
+        if node.tag == STR_TAG:
+            return value
+        if node.tag != NULL_TAG:
             self._check_tag(node, STR_TAG)
-            return None
-        return str(node.value)
+        return None
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -340,10 +378,11 @@ def _check_comments(text: str, spans: list[tuple[int, int]], report: Any) -> Non
 
 
 # Cheap signs, read off the raw text, that a file needs the token scan below. Most records
-# show none, and skip it: the scan costs more than LibYAML's whole parse.
+# show none, and skip it: the scan costs more than LibYAML's whole parse. The builder adds
+# the signs it sees in the nodes (multi-line values, flow collections, blank block starts).
 _GLUED_COMMENT = re.compile(r"[^\s]#")
 _ANCHOR = re.compile(r"&[^\s]")
-_RISKY_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*(?:#|[ \t]*(?:#[^\n]*)?\r?\n[ \t]*\r?\n)")
+_COMMENT_ON_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*#")
 _PLAIN_INDICATOR_IN_FLOW = re.compile(r"[\[{,][ \t]*[-?:](?:[ \t,\]}]|$)", re.MULTILINE)
 # LibYAML's composer recurses once per level: well below this, it cannot overflow the C stack.
 _SAFE_NESTING = 1000
@@ -353,12 +392,13 @@ def _could_nest_deeply(text: str) -> bool:
     """Block nesting needs a column per level, flow nesting a bracket: bound both."""
     if text.count("[") + text.count("{") >= _SAFE_NESTING:
         return True
-    return any(len(line) >= _SAFE_NESTING for line in text.splitlines())
+    return len(text) >= _SAFE_NESTING and max(map(len, text.splitlines())) >= _SAFE_NESTING
 
 
 def _needs_scan(text: str) -> bool:
-    return bool(_could_nest_deeply(text) or _GLUED_COMMENT.search(text) or _ANCHOR.search(text)
-                or _RISKY_BLOCK_HEADER.search(text))
+    if _could_nest_deeply(text) or ("&" in text and _ANCHOR.search(text)):
+        return True
+    return "#" in text and bool(_GLUED_COMMENT.search(text) or _COMMENT_ON_BLOCK_HEADER.search(text))
 
 
 def parse(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
@@ -386,9 +426,10 @@ def parse(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
         return None, [problem]
     if node is None:
         return None, [error(Position(path, 1, 1), "empty-file", "the file is empty")]
-    builder = _Builder(path)
+    builder = _Builder(path, aliases_possible="&" in text)
     data = builder.build(node)
-    if tokens is None and (builder.multiline or (builder.flow and _PLAIN_INDICATOR_IN_FLOW.search(text))):
+    if tokens is None and (builder.multiline or builder.blank_block_start
+                           or (builder.flow and _PLAIN_INDICATOR_IN_FLOW.search(text))):
         tokens, problem = _scan(text, path)  # safe now: the composer has already nested it
     if tokens is None:
         return data, builder.diagnostics

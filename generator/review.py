@@ -3,6 +3,7 @@ references, stale records. The Review page shows them; ``briefs check`` warns ab
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import re
@@ -14,7 +15,8 @@ from .diagnostics import Diagnostic, Position, warning
 from .models import Casualties, SourcedDate, SourcedNumber
 
 # A sentence ends at . ! or ? followed by space and a capital, or at a blank line...
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[A-Z\"“(])")  # the closing quote stays in
+_BLANK_LINE = re.compile(r"\n\s*\n")  # a pattern of its own: an alternation scans three times slower
 # ...but not after an initial (Michael E. Kurilla) or an abbreviation (U.S. Army, Gen. Milley).
 _ABBREVIATIONS = ("Mr|Mrs|Ms|Dr|Gen|Col|Lt|St|No|Nos|vol|pp?|ch|eds?|cf|e\\.g|i\\.e|etc|vs"
                   "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
@@ -77,16 +79,28 @@ def reference_date() -> dt.date:
 
 def sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) for each sentence of a prose field; code spans never split one."""
-    masked = _CODE.sub(lambda m: "x" * len(m.group(0)), text)
-    result, start = [], 0
-    for match in _SENTENCE_END.finditer(masked):
-        if match.group(0).strip() == "" and "\n\n" not in match.group(0) and _NOT_AN_END.search(
-                masked[max(start, match.start() - 12):match.start()]):
+    masked = _CODE.sub(lambda m: "x" * len(m.group(0)), text) if "`" in text else text
+    result, start, scanned = [], 0, 0
+    for cut, resume, maybe_abbreviation in _ends(masked):
+        if cut < scanned:
+            continue  # a blank line inside the space after a full stop
+        scanned = resume
+        if maybe_abbreviation and _NOT_AN_END.search(masked, max(start, cut - 12), cut):
             continue
-        result.append((start, text[start:match.start()]))
-        start = match.end()
+        result.append((start, text[start:cut]))
+        start = resume
     result.append((start, text[start:]))
     return [(offset, s.strip()) for offset, s in result if s.strip()]
+
+
+def _ends(masked: str) -> list[tuple[int, int, bool]]:
+    """(where the sentence stops, where the next starts, could the stop be an abbreviation's)."""
+    ends = [(m.end(1), m.end(), not m.group(1) and m.group(0).count("\n") < 2)
+            for m in _SENTENCE_END.finditer(masked)]
+    if "\n" in masked:
+        ends += [(m.start(), m.end(), False) for m in _BLANK_LINE.finditer(masked)]
+        ends.sort()
+    return ends
 
 
 def _statements(corpus: Any, review: Review) -> None:
@@ -98,10 +112,11 @@ def _statements(corpus: Any, review: Review) -> None:
         for item in facts.prose:
             if not item.marker.needs_citation:
                 continue
-            cited_at = facts.citation_offsets.get(item.loc, ())
+            cited_at = facts.citation_offsets.get(item.loc, [])
             for offset, sentence in sentences(item.value):
                 review.statements += 1
-                if not any(offset <= at < offset + len(sentence) for at in cited_at):
+                first_after = bisect.bisect_left(cited_at, offset)  # citation offsets are in order
+                if first_after == len(cited_at) or cited_at[first_after] >= offset + len(sentence):
                     review.uncited.append(Statement(file.kind, file.id, _label(item.loc),
                                                     Spot(file, item.loc, item.value, offset), sentence))
 

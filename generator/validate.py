@@ -17,10 +17,10 @@ def locate(data: Any, loc: tuple[Any, ...], key: bool = False) -> Position | Non
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
         if isinstance(node, PosDict) and isinstance(part, str) and part in node:
-            pos = node.key_pos[part] if key and last else node.value_pos[part]
+            pos = node.key_pos(part) if key and last else node.value_pos(part)
             node = node[part]
         elif isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node):
-            pos, node = node.item_pos[part], node[part]
+            pos, node = node.item_pos(part), node[part]
         elif isinstance(node, PosDict) and isinstance(part, int):
             continue  # one mapping written where a list of them is allowed
         else:

@@ -16,15 +16,15 @@ def test_positions_of_keys_and_values() -> None:
     data, problems = parse("name: X\nlist:\n  - a\n  - {k: v}\n", "a.yaml")
     assert problems == []
     assert isinstance(data, PosDict)
-    assert (data.key_pos["list"].line, data.key_pos["list"].col) == (2, 1)
-    assert (data.value_pos["name"].line, data.value_pos["name"].col) == (1, 7)
-    assert [(p.line, p.col) for p in data["list"].item_pos] == [(3, 5), (4, 5)]
-    assert data["list"][1].value_pos["k"].col == 9
+    assert (data.key_pos("list").line, data.key_pos("list").col) == (2, 1)
+    assert (data.value_pos("name").line, data.value_pos("name").col) == (1, 7)
+    assert [(p.line, p.col) for p in map(data["list"].item_pos, range(2))] == [(3, 5), (4, 5)]
+    assert data["list"][1].value_pos("k").col == 9
 
 
 def test_block_scalar_value_starts_on_the_next_line() -> None:
     data, _ = parse("summary: |\n  text here\n", "a.yaml")
-    assert (data.value_pos["summary"].line, data.value_pos["summary"].col) == (2, 1)
+    assert (data.value_pos("summary").line, data.value_pos("summary").col) == (2, 1)
 
 
 def test_yaml_11_surprises_stay_text() -> None:
