@@ -136,8 +136,12 @@ class Sourced(Strict):
     cite: Cites
 
 
+# Casualties and strengths: no source counts a billion, and the exports' JSON has 64-bit integers.
+MAX_FIGURE = 1_000_000_000
+
+
 class SourcedNumber(Sourced):
-    value: Annotated[int, Field(ge=0)]
+    value: Annotated[int, Field(ge=0, le=MAX_FIGURE)]
     qualifier: Qualifier = "exact"
 
 

@@ -26,11 +26,18 @@ def ref_anchor(key: str) -> str:
     return f"ref-{safe}"
 
 
-@lru_cache(maxsize=65536)
 def relative(from_page: str, to_page: str, anchor: str = "") -> str:
     """A link from one generated page to another, as MkDocs resolves it (to the .md file)."""
-    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    to_dir, _, name = to_page.rpartition("/")
+    up = _relative_dir(from_page.rpartition("/")[0], to_dir)
+    target = name if up == "." else f"{up}/{name}"
     return target + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=1024)
+def _relative_dir(from_dir: str, to_dir: str) -> str:
+    """Pages live in a handful of folders: the path between two is worked out once."""
+    return posixpath.relpath(to_dir or ".", from_dir or ".")
 
 
 class PageNotes:

@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page
 from .corpus import Corpus, Project, load_corpus
 from .diagnostics import Severity, format_text, summary
 from .generate import fill_markers, generate, static_files
+from .memory import no_cyclic_gc, release_long_lived, set_aside_long_lived
 from .sanitize import sanitize
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -53,6 +54,13 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         return corpus
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        release_long_lived()
+        with no_cyclic_gc():
+            files = self._add_files(files, config)
+        set_aside_long_lived()  # the corpus and the generated pages live to the end of the build
+        return files
+
+    def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
         self._corpus = corpus = self._load()
         for file in list(files):

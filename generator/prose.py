@@ -37,6 +37,7 @@ _INLINE = re.compile(
     r"\([ \t]*(?P<target>(?:[^()\s\\]|\([^()\s\\]*\))*)(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\))"
     r"|(?P<special>[\[{}`|])"
 )
+_INLINE_MARKS = ("\\", "!", "[", "{", "}", "`", "|")  # what any match of _INLINE starts with
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 # Characters that make markup anywhere in a line (Python-Markdown with tables escapes them all)...
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
@@ -121,9 +122,15 @@ def _inline(match: re.Match[str]) -> str:
 
 
 def _escape_outside_code(text: str) -> str:
-    text = text.translate(_HTML)
-    text = _LINE_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
-    return _INLINE.sub(_inline, text)
+    # Each step first asks, at memchr speed, whether the text holds anything it would change:
+    # most prose holds none of it, and the regular expressions scan far slower.
+    if "&" in text or "<" in text or ">" in text:
+        text = text.translate(_HTML)
+    if "!!!" in text or "???" in text or ":::" in text:
+        text = _LINE_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
+    if any(mark in text for mark in _INLINE_MARKS):
+        text = _INLINE.sub(_inline, text)
+    return text
 
 
 def _code(content: str) -> str:
@@ -139,6 +146,8 @@ def safe_markdown(text: str) -> str:
     """
     if _BIDI_CONTROL.search(text):
         text = "\n".join(close_bidi(line) for line in text.split("\n"))
+    if "`" not in text:
+        return _escape_outside_code(text)
     pieces, last = [], 0
     for match in _CODE_SPAN.finditer(text):
         pieces.append(_escape_outside_code(text[last:match.start()]))
