@@ -10,7 +10,9 @@ each repetition:
   start-up and imports are left out) against the parse floor: reading the same YAML files
   and ``yaml.load(text, Loader=yaml.CSafeLoader)`` on each; ``briefs check`` as a
   subprocess too;
-* the peak resident memory of each child process (``os.wait4``'s ``ru_maxrss``).
+* the peak resident memory of each child process (``os.wait4``'s ``ru_maxrss``);
+* on a copy of the shipped content, ``mkdocs serve``: the seconds from saving one record's
+  YAML to the served page showing the change.
 
 It prints one table with the ratios build/floor and check/parse at each N, the growth
 t(largest N)/t(smallest N) for build and check, and the issue's targets with PASS/FAIL.
@@ -30,11 +32,13 @@ import os
 import pstats
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +51,7 @@ DEFAULT_OUT = ROOT / ".bench"
 TARGET_BUILD_FLOOR = 1.10
 TARGET_CHECK_PARSE = 3.0
 TARGET_GROWTH_SLACK = 1.10  # growth may be 10% above linear: 11 for 2000/200
+TARGET_SERVE_RELOAD = 2.0  # seconds, on the shipped content
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -695,6 +700,76 @@ def bench_size(n: int, seed: int, repeat: int, out: Path, log: bool = True) -> R
     return result
 
 
+# --------------------------------------------------------------------------- serve
+
+
+# What the shipped project needs to build; the rest (.git, .venv, site, .bench) stays behind.
+_PROJECT_PARTS = ("mkdocs.yml", "content", "bib", "seeds", "site-overrides")
+_POLL = 0.05  # seconds between requests while waiting for the page
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _page_text(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _seconds_until(url: str, text: str, limit: float = 120) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if text in _page_text(url):
+            return time.perf_counter() - start
+        time.sleep(_POLL)
+    raise RuntimeError(f"bench: {text!r} never appeared at {url} within {limit:.0f} s")
+
+
+def serve_reload(project: Path, repeat: int, scratch: Path) -> list[float]:
+    """Seconds from saving one attack's YAML to ``mkdocs serve`` showing its new title.
+
+    Runs on a copy of ``project`` (its node_modules linked, not copied), so the shipped
+    content is never touched; the first attack file in name order is the one edited.
+    """
+    copy = scratch / "serve"
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir(parents=True)
+    for part in _PROJECT_PARTS:
+        source = project / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part)
+        elif source.exists():
+            shutil.copyfile(source, copy / part)
+    if (project / "node_modules").is_dir():
+        (copy / "node_modules").symlink_to(project / "node_modules", target_is_directory=True)
+    record = sorted((copy / "content" / "attacks").glob("*.yaml"))[0]
+    url = f"http://127.0.0.1:{_free_port()}"
+    page = f"{url.rstrip('/')}/attacks/{record.stem}/"
+    server = subprocess.Popen([_tool("mkdocs"), "serve", "-f", str(copy / "mkdocs.yml"), "-a", url[7:]],
+                              cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    try:
+        original = record.read_text(encoding="utf-8")
+        title = next(line for line in original.splitlines() if line.startswith("title: "))
+        _seconds_until(page, title.removeprefix("title: ").split()[0])
+        seconds = []
+        for rep in range(repeat):
+            marker = f"edited{rep + 1}"
+            time.sleep(1.0)  # a quiet moment: the watcher has settled since the last build
+            record.write_text(original.replace(title, f"{title} {marker}", 1), encoding="utf-8")
+            seconds.append(_seconds_until(page, marker))
+        return seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -708,7 +783,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def report(results: list[Result], seed: int, repeat: int, out: Path) -> str:
+def report(results: list[Result], seed: int, repeat: int, out: Path, serve: list[float] | None = None) -> str:
     lines = [f"briefs bench: seed {seed}, medians of {repeat} repetition(s), seconds; corpora in {out}", ""]
     head = (f"{'N':>6} {'act':>5} {'att':>5} {'opt':>5} {'refs':>5} {'words/rec':>9} "
             f"{'build':>7} {'floor':>7} {'build/floor':>11} {'check':>7} {'parse':>7} {'check/parse':>11} "
@@ -746,10 +821,15 @@ def report(results: list[Result], seed: int, repeat: int, out: Path) -> str:
         (f"{label} check", growth_check, slack),
     ]
     lines.append(f"{'targets at N=' + str(large.n):<32} {'value':>8} {'target':>8}  result")
+    if serve:
+        targets.append(("serve reload, shipped content", statistics.median(serve), TARGET_SERVE_RELOAD))
     for name, value, target in targets:
         lines.append(f"{name:<32} {_fmt(value):>8} {'<= ' + _fmt(target):>8}  {_verdict(value, target)}")
     if len(results) == 1:
         lines.append("(growth needs two sizes: --sizes 200,2000)")
+    if serve:
+        lines.append(f"(serve reload: seconds from saving a YAML record to the served page changing, "
+                     f"each of {len(serve)}: {', '.join(f'{t:.2f}' for t in serve)})")
     return "\n".join(lines)
 
 
@@ -805,6 +885,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"scratch folder (default {DEFAULT_OUT})")
+    parser.add_argument("--no-serve", dest="serve", action="store_false",
+                        help="skip timing mkdocs serve's reload on a copy of the shipped content")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile load_corpus + generate + static_files at the largest size")
     args = parser.parse_args(argv)
@@ -821,10 +903,14 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             print(f"bench: N={n}", file=sys.stderr, flush=True)
             results.append(bench_size(n, args.seed, args.repeat, out))
+        serve = None
+        if args.serve:
+            print("bench: mkdocs serve on the shipped content", file=sys.stderr, flush=True)
+            serve = serve_reload(ROOT, args.repeat, out)
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(report(results, args.seed, args.repeat, out))
+    print(report(results, args.seed, args.repeat, out, serve))
     if args.profile:
         print()
         print(profile(out / f"n{sizes[-1]}"))

@@ -1,4 +1,9 @@
-"""BibTeX references: parse with pybtex, resolve crossrefs, format once per reference."""
+"""BibTeX references: parse with pybtex, resolve crossrefs, format once per reference.
+
+A formatted reference is kept, keyed on the entry's content, for the next build in the same
+process: while ``mkdocs serve`` rebuilds after a YAML save, no reference is formatted again,
+and after a .bib save only the entries that changed are.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ _STYLE = ChicagoStyle()
 # Backend instances reused: render_as() looks each one up through entry points every call.
 _TEXT = TextBackend()
 _MARKDOWN = MarkdownBackend()
+_FORMATTED: dict[tuple[object, ...], Formatted] = {}  # entry content → its formatting
+_FORMATTED_LIMIT = 50_000  # entries; past it the cache starts again
 
 
 @dataclass(frozen=True)
@@ -50,11 +57,24 @@ class Reference:
     @property
     def formatted(self) -> Formatted:
         if self._formatted is None:
-            rich = _STYLE.format_entry(self.key, self.entry).text
-            text = rich.render(_TEXT).strip()
-            self._formatted = (Formatted(text, rich.render(_MARKDOWN).strip())
-                               if text.strip(". ") else Formatted(self.key, self.key))
+            content = self._content()
+            self._formatted = _FORMATTED.get(content)
+            if self._formatted is None:
+                if len(_FORMATTED) >= _FORMATTED_LIMIT:
+                    _FORMATTED.clear()
+                self._formatted = _FORMATTED[content] = self._format()
         return self._formatted
+
+    def _content(self) -> tuple[object, ...]:
+        """Everything the formatting reads: the key (the fallback text), type, fields and names."""
+        people = tuple((role, tuple(str(person) for person in persons))
+                       for role, persons in self.entry.persons.items())
+        return (self.key, self.entry.type, tuple(self.entry.fields.items()), people)
+
+    def _format(self) -> Formatted:
+        rich = _STYLE.format_entry(self.key, self.entry).text
+        text = rich.render(_TEXT).strip()
+        return Formatted(text, rich.render(_MARKDOWN).strip()) if text.strip(". ") else Formatted(self.key, self.key)
 
     def sort_key(self) -> tuple[str, str, str]:
         people = self.entry.persons.get("author") or self.entry.persons.get("editor") or []

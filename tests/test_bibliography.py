@@ -83,3 +83,14 @@ def test_real_bibtex_loads_and_formats_without_latex(name: str) -> None:
     assert bib.diagnostics == []
     left = [ref.key for ref in bib.references.values() if any(c in ref.formatted.text for c in "\\{}")]
     assert left == []
+
+
+def test_formatting_is_kept_for_the_next_build_until_the_entry_changes(tmp_path: Path) -> None:
+    entry = "@book{{k, author={{Tarzi, Amin}}, title={{{title}}}, publisher={{Hurst}}, year=2024}}"
+    first = load(tmp_path, refs=entry.format(title="Khorasan")).references["k"].formatted
+    again = load(tmp_path, refs=entry.format(title="Khorasan")).references["k"].formatted
+    assert again is first  # a rebuild with the same entry formats nothing
+    changed = load(tmp_path, refs=entry.format(title="Khurasan")).references["k"].formatted
+    assert "Khurasan" in changed.text and "Khorasan" not in changed.text
+    renamed = load(tmp_path, refs=entry.format(title="Khorasan").replace("Amin", "A.")).references["k"].formatted
+    assert renamed.text.startswith("Tarzi, A.")
