@@ -35,6 +35,15 @@ def _check(config: Path, strict: bool, output_format: str = "text") -> tuple[Cor
     return corpus, not has_errors(diagnostics, strict)
 
 
+def _checked(config: Path, strict: bool) -> Corpus:
+    """The corpus, or exit 1 with its diagnostics printed (click's Exit: not a SystemExit,
+    which ``build`` reads as the site build failing)."""
+    corpus, ok = _check(config, strict)
+    if not ok:
+        raise click.exceptions.Exit(EXIT_CONTENT)
+    return corpus
+
+
 config_option = click.option("-f", "--config-file", "config_file", type=click.Path(dir_okay=False),
                              help="The project's mkdocs.yml (default: found from here upwards).")
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -64,11 +73,8 @@ def build(config_file: str | None, strict: bool) -> None:
     from mkdocs.exceptions import MkDocsException
 
     config = _config(config_file)
-    corpus, ok = _check(config, strict)
-    if not ok:
-        sys.exit(EXIT_CONTENT)
     try:
-        site = build_site(corpus, config, strict)
+        site = build_site(_checked(config, strict), config, strict)  # no name here holds the corpus
     except (MkDocsException, SystemExit) as exc:
         click.echo(f"error: the site build failed: {exc}", err=True)
         sys.exit(EXIT_CONTENT)

@@ -53,8 +53,13 @@ def write_static(path: Path, content: StaticContent) -> None:
         path.write_text(content, encoding="utf-8")
 
 
-def fill_markers(markdown: str, corpus: Corpus) -> str:
-    for marker, render in MARKERS.items():
+def marker_blocks(corpus: Corpus) -> dict[str, str]:
+    """Each generated block a hand-written page may ask for, by its marker."""
+    return {marker: render(corpus) for marker, render in MARKERS.items()}
+
+
+def fill_markers(markdown: str, blocks: dict[str, str]) -> str:
+    for marker, block in blocks.items():
         if marker in markdown:
-            markdown = markdown.replace(marker, render(corpus))
+            markdown = markdown.replace(marker, block)
     return markdown

@@ -14,9 +14,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .citations import find_citations
 from .corpus import Corpus, Project, load_corpus
 from .diagnostics import Severity, format_text, summary
-from .generate import fill_markers, generate, static_files
+from .generate import fill_markers, generate, marker_blocks, static_files
 from .memory import no_cyclic_gc, release_long_lived, set_aside_long_lived
 from .sanitize import sanitize
 
@@ -35,6 +36,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.corpus: Corpus | None = None  # the CLI may hand over a corpus it already checked
         self.project: Project | None = None
         self.generated: set[str] = set()
+        self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -57,12 +59,13 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         release_long_lived()
         with no_cyclic_gc():
             files = self._add_files(files, config)
-        set_aside_long_lived()  # the corpus and the generated pages live to the end of the build
+        set_aside_long_lived()  # the generated pages and files live to the end of the build
         return files
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
-        self._corpus = corpus = self._load()
+        corpus = self._load()  # held by this frame only: released when the pages are made
+        self.blocks = marker_blocks(corpus)
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")):
                 files.remove(file)
@@ -79,12 +82,13 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(content)))
             else:
                 files.append(File.generated(config, path, content=content))
+        find_citations.cache_clear()  # it holds every prose text: the pages are made
         return files
 
     def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
         if page.file.src_uri in self.generated:
             return markdown
-        return fill_markers(markdown, self._corpus)
+        return fill_markers(markdown, self.blocks)
 
     def on_page_content(self, html: str, page: Page, **kwargs: Any) -> str:
         if page.file.src_uri not in self.generated:

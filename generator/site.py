@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .corpus import Corpus, Project
-from .generate import fill_markers, generate, static_files, write_static
+from .generate import fill_markers, generate, marker_blocks, static_files, write_static
 from .plugin import BriefsPlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -75,6 +75,7 @@ def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
     docs = out / "docs"
     if docs.exists():
         shutil.rmtree(docs)
+    blocks = marker_blocks(corpus)
     for file in sorted(project.content_dir.rglob("*")):
         rel = file.relative_to(project.content_dir)
         if file.is_dir() or file.suffix in (".yaml", ".yml"):
@@ -82,7 +83,7 @@ def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
         target = docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if file.suffix == ".md":
-            target.write_text(fill_markers(file.read_text(encoding="utf-8"), corpus), encoding="utf-8")
+            target.write_text(fill_markers(file.read_text(encoding="utf-8"), blocks), encoding="utf-8")
         else:
             shutil.copyfile(file, target)
     for page in generate(corpus):
@@ -123,6 +124,7 @@ def build_site(corpus: Corpus, config_file: Path, strict: bool) -> Path:
     plugin = config.plugins["briefs"]
     assert isinstance(plugin, BriefsPlugin)
     plugin.corpus = corpus  # already loaded and checked: do not parse twice
+    del corpus  # the plugin lets it go once the pages are made: MkDocs builds on a smaller heap
     try:
         build(config)
     except BaseException:

@@ -75,3 +75,20 @@ def test_every_attack_page_shows_its_casualties_with_citations() -> None:
 
 def test_fixture_corpus_is_the_golden_one() -> None:
     assert load_corpus(Project(FIXTURES / "basic")).diagnostics == []
+
+
+def test_the_build_lets_the_corpus_go_once_the_pages_are_made(project, monkeypatch) -> None:
+    """MkDocs renders thousands of pages after ours are made: not on a heap that still holds
+    every record's YAML tree, model and citation."""
+    import weakref
+
+    from generator import plugin
+    from generator.site import build_site, project_for
+
+    config = project("basic")
+    handed = [load_corpus(project_for(config))]
+    corpus = weakref.ref(handed[0])
+    released = []
+    monkeypatch.setattr(plugin, "sanitize", lambda html: released.append(corpus() is None) or html)
+    build_site(handed.pop(), config, strict=True)
+    assert released and all(released), "the corpus was still alive while MkDocs rendered the pages"
