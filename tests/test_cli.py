@@ -119,3 +119,10 @@ def test_render_tree_builds_with_plain_mkdocs(project, tmp_path: Path) -> None:
     pages = {p.relative_to(out / "site").as_posix() for p in (out / "site").rglob("*.html")}
     plugin_pages = {p.relative_to(config.parent / "site").as_posix() for p in (config.parent / "site").rglob("*.html")}
     assert pages == plugin_pages
+
+
+def test_build_with_content_errors_reports_them_not_a_failed_site_build(project) -> None:
+    config = project("mistakes")
+    code, out, err = run("build", "-f", str(config))
+    assert code == 1 and "[unknown-field]" in out
+    assert "site build failed" not in out + err
