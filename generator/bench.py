@@ -708,13 +708,13 @@ _PROJECT_PARTS = ("mkdocs.yml", "content", "bib", "seeds", "site-overrides")
 _POLL = 0.05  # seconds between requests while waiting for the page
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _page_text(url: str) -> str:
+def page_text(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return str(response.read().decode("utf-8"))
@@ -722,10 +722,11 @@ def _page_text(url: str) -> str:
         return ""
 
 
-def _seconds_until(url: str, text: str, limit: float = 120) -> float:
+def seconds_until(url: str, text: str, limit: float = 120) -> float:
+    """Poll ``url`` until its page holds ``text``; the seconds that took."""
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
-        if text in _page_text(url):
+        if text in page_text(url):
             return time.perf_counter() - start
         time.sleep(_POLL)
     raise RuntimeError(f"bench: {text!r} never appeared at {url} within {limit:.0f} s")
@@ -749,21 +750,21 @@ def serve_reload(project: Path, repeat: int, scratch: Path) -> list[float]:
     if (project / "node_modules").is_dir():
         (copy / "node_modules").symlink_to(project / "node_modules", target_is_directory=True)
     record = sorted((copy / "content" / "attacks").glob("*.yaml"))[0]
-    url = f"http://127.0.0.1:{_free_port()}"
-    page = f"{url.rstrip('/')}/attacks/{record.stem}/"
-    server = subprocess.Popen([_tool("mkdocs"), "serve", "-f", str(copy / "mkdocs.yml"), "-a", url[7:]],
+    address = f"127.0.0.1:{free_port()}"
+    page = f"http://{address}/attacks/{record.stem}/"
+    server = subprocess.Popen([_tool("mkdocs"), "serve", "-f", str(copy / "mkdocs.yml"), "-a", address],
                               cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     try:
         original = record.read_text(encoding="utf-8")
         title = next(line for line in original.splitlines() if line.startswith("title: "))
-        _seconds_until(page, title.removeprefix("title: ").split()[0])
+        seconds_until(page, title.removeprefix("title: ").split()[0])
         seconds = []
         for rep in range(repeat):
             marker = f"edited{rep + 1}"
             time.sleep(1.0)  # a quiet moment: the watcher has settled since the last build
             record.write_text(original.replace(title, f"{title} {marker}", 1), encoding="utf-8")
-            seconds.append(_seconds_until(page, marker))
+            seconds.append(seconds_until(page, marker))
         return seconds
     finally:
         server.terminate()
