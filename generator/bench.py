@@ -175,6 +175,7 @@ class _Gen:
     reviewed: str = ""
     used_ids: set[str] = field(default_factory=set)
     words: int = 0
+    pool: list[str] = field(default_factory=list)  # the sources the current record is written from
 
     # ---- ids, references, citations
 
@@ -186,8 +187,19 @@ class _Gen:
         self.used_ids.add(candidate)
         return candidate
 
+    def begin_record(self, must: str) -> None:
+        """Pick the few sources a record is written from (``must`` among them), as an editor would.
+
+        Drawing every citation from the whole bibliography instead gave 47 distinct sources per
+        record at N=2000 (the shipped records cite 2.7), and the "cited by" lists grew 17x from N=200.
+        """
+        pool = {must}
+        for _ in range(self.rng.randint(2, 7)):
+            pool.add(self.rng.choices(self.refs, cum_weights=self.cum_weights)[0])
+        self.pool = sorted(pool)
+
     def ref(self) -> str:
-        return self.rng.choices(self.refs, cum_weights=self.cum_weights)[0]
+        return self.rng.choice(self.pool)
 
     def locator(self) -> str:
         n = self.rng.randint(1, 380)
@@ -551,14 +563,17 @@ def write_corpus(root: Path, n: int, seed: int = 1) -> CorpusStats:
     k = 0
     sizes = 0
     for actor in actors:
+        g.begin_record(keys[k % n_refs])
         text = _actor_yaml(g, actor, actors, keys[k % n_refs])
         sizes += _write(root / "content" / "actors" / f"{actor['id']}.yaml", text)
         k += 1
     for attack in attacks:
+        g.begin_record(keys[k % n_refs])
         text = _attack_yaml(g, attack, groups, keys[k % n_refs])
         sizes += _write(root / "content" / "attacks" / f"{attack['id']}.yaml", text)
         k += 1
     for option in options:
+        g.begin_record(keys[k % n_refs])
         text = _option_yaml(g, option, actors, attacks, keys[k % n_refs])
         sizes += _write(root / "content" / "policy-options" / f"{option['id']}.yaml", text)
         k += 1
