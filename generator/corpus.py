@@ -14,7 +14,7 @@ from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error
 from .load import PosDict, load_file
-from .memory import no_cyclic_gc
+from .memory import making_long_lived
 from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
 from .review import build_review, review_diagnostics
 from .validate import locate, validate
@@ -192,7 +192,7 @@ class Spot(NamedTuple):
 class FileFacts:
     """What one walk over a record file finds: citations, references by id, prose fields."""
 
-    citations: list[tuple[Cited, Spot]] = field(default_factory=list)
+    citations: list[tuple[Spot, tuple[Cited, ...]]] = field(default_factory=list)  # those written together
     refs: list[Marked] = field(default_factory=list)
     prose: list[Marked] = field(default_factory=list)
     citation_offsets: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)  # prose loc → groups

@@ -18,7 +18,7 @@ from .citations import find_citations
 from .corpus import Corpus, Project, load_corpus
 from .diagnostics import Severity, format_text, summary
 from .generate import fill_markers, generate, marker_blocks, static_files
-from .memory import no_cyclic_gc, release_long_lived, set_aside_long_lived
+from .memory import making_long_lived, release_long_lived
 from .sanitize import sanitize
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -56,11 +56,9 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         return corpus
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        release_long_lived()
-        with no_cyclic_gc():
-            files = self._add_files(files, config)
-        set_aside_long_lived()  # the generated pages and files live to the end of the build
-        return files
+        release_long_lived()  # a previous build's, under mkdocs serve
+        with making_long_lived():  # the generated pages and files live to the end of the build
+            return self._add_files(files, config)
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
