@@ -55,16 +55,18 @@ MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
+_NULLS = frozenset(["~", "null", "Null", "NULL", ""])
+
+
 class _Loader(yaml.CSafeLoader):
     """CSafeLoader whose only implicit type is null: everything else resolves to str."""
 
-    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
-
-
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-for _first in ["~", "n", "N", ""]:
-    _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((NULL_TAG, _NULL))
-_Loader.yaml_implicit_resolvers.setdefault(None, []).append((NULL_TAG, _NULL))
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        # LibYAML's composer calls this for every untagged node: a set lookup, not
+        # PyYAML's general resolver with its regular expressions and path resolvers.
+        if kind is ScalarNode:
+            return NULL_TAG if implicit[0] and value in _NULLS else STR_TAG
+        return SEQ_TAG if kind is SequenceNode else MAP_TAG
 
 
 class PosDict(dict[str, Any]):
