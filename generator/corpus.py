@@ -203,7 +203,7 @@ def file_facts(file: RecordFile, diagnostics: list[Diagnostic]) -> FileFacts:
     for item in walk_data(file.data, KINDS[file.kind]):
         if not isinstance(item, Marked):
             loc, citation = item
-            facts.citations.append((citation, Spot(file, loc)))
+            facts.citations.append((Spot(file, loc), (citation,)))
         elif isinstance(item.marker, RefMarker):
             facts.refs.append(item)
         else:
@@ -216,9 +216,8 @@ def file_facts(file: RecordFile, diagnostics: list[Diagnostic]) -> FileFacts:
                 continue
             if groups:
                 facts.citation_offsets[item.loc] = [group.start for group in groups]
-            for group in groups:
-                spot = Spot(file, item.loc, item.value, group.start)
-                facts.citations += [(citation, spot) for citation in group.citations]
+            facts.citations += [(Spot(file, item.loc, item.value, group.start), group.citations)
+                                for group in groups]
     return facts
 
 
@@ -228,12 +227,15 @@ def _check_references(corpus: Corpus) -> None:
     cited_by: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for file in corpus.files:
         facts = corpus.facts[file.path] = file_facts(file, diagnostics)
-        for citation, spot in facts.citations:
-            if citation.key in keys:
-                cited_by[citation.key].add((file.kind, file.id, field_label(spot.loc)))
-            else:
-                diagnostics.append(error(spot.pos, "unknown-citation", f"unknown citation key '{citation.key}'",
-                                         _did_you_mean(citation.key, keys)))
+        for spot, citations in facts.citations:
+            use = (file.kind, file.id, field_label(spot.loc))
+            for citation in citations:
+                if citation.key in keys:
+                    cited_by[citation.key].add(use)
+                else:
+                    diagnostics.append(error(spot.pos, "unknown-citation",
+                                             f"unknown citation key '{citation.key}'",
+                                             _did_you_mean(citation.key, keys)))
         for item in facts.refs:
             target = item.marker.kind  # type: ignore[union-attr]
             if item.value not in corpus.known_ids[target]:
@@ -266,7 +268,7 @@ def _check_duplicate_ids(corpus: Corpus) -> None:
 
 def load_corpus(project: Project) -> Corpus:
     """Load and check everything; every problem becomes a diagnostic, all in one run."""
-    with no_cyclic_gc():
+    with making_long_lived():
         return _load_corpus(project)
 
 

@@ -85,12 +85,19 @@ def sentences(text: str) -> list[tuple[int, str]]:
         if cut < scanned:
             continue  # a blank line inside the space after a full stop
         scanned = resume
-        if maybe_abbreviation and _NOT_AN_END.search(masked, max(start, cut - 12), cut):
+        if maybe_abbreviation and _could_abbreviate(masked, cut) \
+                and _NOT_AN_END.search(masked, max(start, cut - 12), cut):
             continue
         result.append((start, text[start:cut]))
         start = resume
     result.append((start, text[start:]))
     return [(offset, s.strip()) for offset, s in result if s.strip()]
+
+
+def _could_abbreviate(masked: str, cut: int) -> bool:
+    """Every abbreviation ends in a letter or a dot before its stop; most sentences end in ']'."""
+    before = masked[cut - 2] if cut >= 2 else ""
+    return before.isalpha() or before == "."
 
 
 def _ends(masked: str) -> list[tuple[int, int, bool]]:
