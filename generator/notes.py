@@ -6,11 +6,12 @@ import posixpath
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 
 from .bibliography import Bibliography
 from .citations import find_citations
 from .models import Citation, Cited
-from .prose import escape_text, safe_markdown
+from .prose import escape_text, is_plain, safe_markdown
 
 SOURCES_PAGE = "sources/index.md"
 _ANCHOR_SAFE = re.compile(r"^[A-Za-z0-9_.:-]+$")
@@ -63,13 +64,15 @@ class PageNotes:
         """Untrusted Markdown made safe, with its [@key] citations as footnote markers."""
         if not text:
             return Md("")
-        pieces, last = [], 0
-        for group in find_citations(text):
-            pieces.append(safe_markdown(text[last:group.start].rstrip()))  # a note hugs its word
-            pieces.append(self.cite(group.citations))
-            last = group.end
-        pieces.append(safe_markdown(text[last:]))
-        return Md("".join(pieces).strip())
+        groups = find_citations(text)
+        starts = [0] + [group.end for group in groups]
+        # A note hugs its word: the text before a citation loses its trailing space.
+        segments = [text[start:group.start].rstrip() for start, group in zip(starts, groups)]
+        segments.append(text[starts[-1]:])
+        if not is_plain("".join(segments)):  # one scan of the field spares one per segment
+            segments = [safe_markdown(segment) for segment in segments]
+        markers = [self.cite(group.citations) for group in groups]
+        return Md("".join(chain.from_iterable(zip(segments, [*markers, ""]))).strip())
 
     def definitions(self) -> Md:
         lines = []

@@ -138,6 +138,15 @@ def _code(content: str) -> str:
     return f"<code>{escape_text(content)}</code>"
 
 
+_CHANGED_BY_ESCAPING = ("&", "<", ">", "`", *_INLINE_MARKS)
+
+
+def is_plain(text: str) -> bool:
+    """Would ``safe_markdown`` leave the text exactly as it is? Most prose: no markup in it."""
+    return (not any(c in text for c in _CHANGED_BY_ESCAPING) and "???" not in text and ":::" not in text
+            and not _BIDI_CONTROL.search(text))
+
+
 def safe_markdown(text: str) -> str:
     """Escape untrusted Markdown; code spans become <code> elements with their text escaped.
 
