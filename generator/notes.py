@@ -65,14 +65,14 @@ class PageNotes:
         if not text:
             return Md("")
         groups = find_citations(text)
-        starts = [0] + [group.end for group in groups]
+        starts = [0] + [group.end for group in groups]  # one more than groups: the text after the last
         # A note hugs its word: the text before a citation loses its trailing space.
-        segments = [text[start:group.start].rstrip() for start, group in zip(starts, groups)]
+        segments = [text[start:group.start].rstrip() for start, group in zip(starts, groups, strict=False)]
         segments.append(text[starts[-1]:])
         if not is_plain("".join(segments)):  # one scan of the field spares one per segment
             segments = [safe_markdown(segment) for segment in segments]
         markers = [self.cite(group.citations) for group in groups]
-        return Md("".join(chain.from_iterable(zip(segments, [*markers, ""]))).strip())
+        return Md("".join(chain.from_iterable(zip(segments, [*markers, ""], strict=True))).strip())
 
     def definitions(self) -> Md:
         lines = []
