@@ -268,7 +268,7 @@ def _check_duplicate_ids(corpus: Corpus) -> None:
 
 def load_corpus(project: Project) -> Corpus:
     """Load and check everything; every problem becomes a diagnostic, all in one run."""
-    with making_long_lived():
+    with making_long_lived(sweep=False):
         return _load_corpus(project)
 
 

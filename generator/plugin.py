@@ -56,8 +56,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         return corpus
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        release_long_lived()  # a previous build's, under mkdocs serve
-        with making_long_lived():  # the generated pages and files live to the end of the build
+        release_long_lived()  # the corpus the CLI loaded, or a previous build's under mkdocs serve
+        with making_long_lived(sweep=True):  # the generated pages and files live to the end of the build
             return self._add_files(files, config)
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
