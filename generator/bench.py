@@ -493,8 +493,9 @@ def write_corpus(root: Path, n: int, seed: int = 1) -> CorpusStats:
     """Write a valid project of ``n`` records (30% actors, 50% attacks, 20% options) into ``root``.
 
     ``root`` gets mkdocs.yml (the basic fixture's), content/index.md, content/<kind>/*.yaml,
-    bib/refs.bib with n/4 references (every one cited) and a few seeds/*.yaml. The same
-    ``n`` and ``seed`` write the same bytes.
+    bib/refs.bib with n/4 references (every one cited; each record from 3-8 of them, a few
+    references far more often than most) and a few seeds/*.yaml. The same ``n`` and ``seed``
+    write the same bytes.
     """
     if n < 5:
         raise ValueError("a corpus needs at least 5 records")
