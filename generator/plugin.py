@@ -6,15 +6,17 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .citations import find_citations
+from .compiled import THEME_TEMPLATES
 from .corpus import Corpus, Project, load_corpus
 from .diagnostics import Severity, format_text, summary
 from .generate import fill_markers, generate, marker_blocks, static_files
@@ -82,6 +84,11 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
                 files.append(File.generated(config, path, content=content))
         find_citations.cache_clear()  # it holds every prose text: the pages are made
         return files
+
+    @event_priority(100)  # before any plugin's on_env loads a template
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        env.bytecode_cache = THEME_TEMPLATES  # mkdocs serve rebuilds reuse what earlier builds compiled
+        return env
 
     def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
         if page.file.src_uri in self.generated:
