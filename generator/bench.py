@@ -12,7 +12,7 @@ each repetition:
   subprocess too;
 * the peak resident memory of each child process (``os.wait4``'s ``ru_maxrss``);
 * on a copy of the shipped content, ``mkdocs serve``: the seconds from saving one record's
-  YAML to the served page showing the change.
+  YAML to the served page showing the change (the median of ``--saves`` saves).
 
 It prints one table with the ratios build/floor and check/parse at each N, the growth
 t(largest N)/t(smallest N) for build and check, and the issue's targets with PASS/FAIL.
@@ -683,37 +683,61 @@ class Result:
         self.rss[name] = max(self.rss.get(name, 0), kib)
 
 
-def bench_size(n: int, seed: int, repeat: int, out: Path, log: bool = True) -> Result:
+@dataclass
+class Sized:
+    """One size's corpus and the two configs timed against each other."""
+
+    n: int
+    corpus: Path
+    config: str  # the corpus's mkdocs.yml, with the briefs plugin
+    floor_config: str  # the render tree's, without it
+    result: Result
+
+
+def prepare_size(n: int, seed: int, out: Path) -> Sized:
     corpus_dir, render_dir = out / f"n{n}", out / f"n{n}-render"
     corpus_dir.mkdir(parents=True, exist_ok=True)
     stats = write_corpus(corpus_dir, n, seed)
-    result = Result(n, stats)
     config = str(corpus_dir / "mkdocs.yml")
-    briefs, mkdocs = _tool("briefs"), _tool("mkdocs")
     shutil.rmtree(render_dir, ignore_errors=True)
-    run_child([briefs, "render", "-f", config, "--out", str(render_dir)])
-    floor_config = str(render_dir / "mkdocs.yml")
+    run_child([_tool("briefs"), "render", "-f", config, "--out", str(render_dir)])
+    return Sized(n, corpus_dir, config, str(render_dir / "mkdocs.yml"), Result(n, stats))
+
+
+def measure_once(sized: Sized) -> None:
+    """One repetition of every measurement at one size, added to its result."""
+    result, config = sized.result, sized.config
+    run = run_child([_tool("briefs"), "build", "-f", config])
+    result.build.append(run.seconds)
+    result.peak("build", run.maxrss_kib)
+    run = run_child([_tool("mkdocs"), "build", "-f", sized.floor_config])
+    result.floor.append(run.seconds)
+    result.peak("floor", run.maxrss_kib)
+    run = run_child([_tool("briefs"), "check", "-f", config])
+    result.check_cli.append(run.seconds)
+    result.peak("check_cli", run.maxrss_kib)
+    run = run_child([sys.executable, "-c", _INPROC, str(sized.corpus)], cwd=ROOT)
+    data = json.loads(run.stdout)
+    if data["errors"]:
+        raise RuntimeError(f"bench: the N={sized.n} corpus has problems: {data['diagnostics']}")
+    result.check.append(data["check"])
+    result.parse.append(data["parse"])
+    result.generate.append(data["generate"])
+    result.static.append(data["static"])
+
+
+def bench_sizes(sizes: list[int], seed: int, repeat: int, out: Path) -> list[Result]:
+    """Every size once per repetition, in turn: a shared machine's slow spell falls on all
+    sizes alike instead of inflating one size's median and so the growth."""
+    prepared = []
+    for n in sizes:
+        print(f"bench: writing and rendering N={n}", file=sys.stderr, flush=True)
+        prepared.append(prepare_size(n, seed, out))
     for rep in range(repeat):
-        if log:
-            print(f"  N={n}: repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
-        run = run_child([briefs, "build", "-f", config])
-        result.build.append(run.seconds)
-        result.peak("build", run.maxrss_kib)
-        run = run_child([mkdocs, "build", "-f", floor_config])
-        result.floor.append(run.seconds)
-        result.peak("floor", run.maxrss_kib)
-        run = run_child([briefs, "check", "-f", config])
-        result.check_cli.append(run.seconds)
-        result.peak("check_cli", run.maxrss_kib)
-        run = run_child([sys.executable, "-c", _INPROC, str(corpus_dir)], cwd=ROOT)
-        data = json.loads(run.stdout)
-        if data["errors"]:
-            raise RuntimeError(f"bench: the N={n} corpus has problems: {data['diagnostics']}")
-        result.check.append(data["check"])
-        result.parse.append(data["parse"])
-        result.generate.append(data["generate"])
-        result.static.append(data["static"])
-    return result
+        for sized in prepared:
+            print(f"bench: N={sized.n}, repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
+            measure_once(sized)
+    return [sized.result for sized in prepared]
 
 
 # --------------------------------------------------------------------------- serve
@@ -748,7 +772,7 @@ def seconds_until(url: str, text: str, limit: float = 120) -> float:
     raise RuntimeError(f"bench: {text!r} never appeared at {url} within {limit:.0f} s")
 
 
-def serve_reload(project: Path, repeat: int, scratch: Path) -> list[float]:
+def serve_reload(project: Path, saves: int, scratch: Path) -> list[float]:
     """Seconds from saving one attack's YAML to ``mkdocs serve`` showing its new title.
 
     Runs on a copy of ``project`` (its node_modules linked, not copied), so the shipped
@@ -776,8 +800,8 @@ def serve_reload(project: Path, repeat: int, scratch: Path) -> list[float]:
         title = next(line for line in original.splitlines() if line.startswith("title: "))
         seconds_until(page, title.removeprefix("title: ").split()[0])
         seconds = []
-        for rep in range(repeat):
-            marker = f"edited{rep + 1}"
+        for save in range(saves):
+            marker = f"edited{save + 1}"
             time.sleep(1.0)  # a quiet moment: the watcher has settled since the last build
             record.write_text(original.replace(title, f"{title} {marker}", 1), encoding="utf-8")
             seconds.append(seconds_until(page, marker))
@@ -904,6 +928,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"scratch folder (default {DEFAULT_OUT})")
     parser.add_argument("--no-serve", dest="serve", action="store_false",
                         help="skip timing mkdocs serve's reload on a copy of the shipped content")
+    parser.add_argument("--saves", type=int, default=7,
+                        help="saves timed under mkdocs serve; their median (default 7, a few seconds each)")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile load_corpus + generate + static_files at the largest size")
     args = parser.parse_args(argv)
@@ -911,19 +937,16 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
         parser.error("--sizes takes comma-separated integers, e.g. 200,2000")
-    if not sizes or sizes[0] < 5 or args.repeat < 1:
-        parser.error("sizes must be at least 5 and --repeat at least 1")
+    if not sizes or sizes[0] < 5 or args.repeat < 1 or args.saves < 1:
+        parser.error("sizes must be at least 5, --repeat and --saves at least 1")
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    results = []
     try:
-        for n in sizes:
-            print(f"bench: N={n}", file=sys.stderr, flush=True)
-            results.append(bench_size(n, args.seed, args.repeat, out))
+        results = bench_sizes(sizes, args.seed, args.repeat, out)
         serve = None
         if args.serve:
             print("bench: mkdocs serve on the shipped content", file=sys.stderr, flush=True)
-            serve = serve_reload(ROOT, args.repeat, out)
+            serve = serve_reload(ROOT, args.saves, out)
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -40,7 +40,8 @@ def test_synthetic_corpus_passes_strict_check(tmp_path: Path) -> None:
 
 def test_bench_runs_and_reports_the_ratios(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator.bench", "--sizes", "12", "--repeat", "1", "--out", str(tmp_path)],
+        [sys.executable, "-m", "generator.bench", "--sizes", "12,20", "--repeat", "1", "--saves", "1",
+         "--out", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
