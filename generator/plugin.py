@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.project: Project | None = None
         self.generated: set[str] = set()
         self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
+        self.sanitizer: ThreadPoolExecutor | None = None
+        self.sanitizing: list[tuple[Page, Future[str]]] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -85,16 +88,33 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         find_citations.cache_clear()  # it holds every prose text: the pages are made
         return files
 
-    @event_priority(100)  # before any plugin's on_env loads a template
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # nh3 lets go of the GIL: on a second core it cleans each page while MkDocs converts
+        # the next ones' Markdown, instead of adding its seconds to the build.
+        self.sanitizer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefs-sanitize")
+
+    @event_priority(101)  # first: before any plugin's on_env loads a template or reads a page
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         env.bytecode_cache = THEME_TEMPLATES  # mkdocs serve rebuilds reuse what earlier builds compiled
+        for page, cleaned in self.sanitizing:
+            page.content = cleaned.result()
+        self._stop_sanitizing()
         return env
+
+    def on_build_error(self, error: Exception) -> None:
+        self._stop_sanitizing()
+
+    def _stop_sanitizing(self) -> None:
+        if self.sanitizer is not None:
+            self.sanitizer.shutdown(cancel_futures=True)
+        self.sanitizer, self.sanitizing = None, []
 
     def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
         if page.file.src_uri in self.generated:
             return markdown
         return fill_markers(markdown, self.blocks)
 
+    @event_priority(-100)  # last: the fence sees the HTML every other plugin has made
     def on_page_content(self, html: str, page: Page, **kwargs: Any) -> str:
         if page.file.src_uri not in self.generated:
             return html
@@ -102,7 +122,9 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             # Material prints the title through `striptags`, which would unescape a record's name
             # into live markup in <title>; given as meta, it is printed as the escaped text it is.
             page.meta["title"] = page.title
-        return sanitize(html)
+        assert self.sanitizer is not None
+        self.sanitizing.append((page, self.sanitizer.submit(sanitize, html)))
+        return ""  # until on_env: no unsanitized HTML is ever the page's content
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         assert self.project is not None

@@ -92,3 +92,22 @@ def test_the_build_lets_the_corpus_go_once_the_pages_are_made(project, monkeypat
     monkeypatch.setattr(plugin, "sanitize", lambda html: released.append(corpus() is None) or html)
     build_site(handed.pop(), config, strict=True)
     assert released and all(released), "the corpus was still alive while MkDocs rendered the pages"
+
+
+def test_generated_pages_are_published_as_the_sanitizer_returns_them(project, monkeypatch) -> None:
+    """The second fence is wired in: what nh3 returns, cleaning beside MkDocs, is what a
+    generated page publishes; hand-written pages and the tags listing are left as they are."""
+    from generator import plugin
+    from generator.site import build_site, project_for
+
+    config = project("basic")
+    monkeypatch.setattr(plugin, "sanitize", lambda html: '<p class="fenced">fenced</p>' + html)
+    build_site(load_corpus(project_for(config)), config, strict=True)
+    site = config.parent / "site"
+    for page in ("attacks/example-market-bombing/", "actors/example-group/", "actors/", "sources/"):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        assert html.count('<p class="fenced">fenced</p>') == 1, page
+        assert "Example" in html.split('<p class="fenced">fenced</p>')[1], page  # the page's own content follows
+    assert "fenced" not in (site / "index.html").read_text(encoding="utf-8")
+    tags = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    assert "fenced" not in tags and "example-market-bombing" in tags
