@@ -47,6 +47,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # package files: no stat of every template and import on every page
     )
     env.globals |= {"RELATION": RELATION, "INVERSE_RELATION": INVERSE_RELATION,
                     "KIND_LABELS": KIND_LABELS, "number_text": number_text, "differ": differ,
