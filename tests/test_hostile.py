@@ -577,6 +577,24 @@ def test_safe_links_stay_links() -> None:
     assert safe_markdown("\\[not a link\\](https://example.org)") == "\\[not a link\\](https://example.org)"
 
 
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_text_called_plain_is_text_escaping_would_leave_as_it_is(text: str) -> None:
+    """Prose called plain skips escaping (a speed-up): only text escaping would not change."""
+    from generator.prose import is_plain, safe_markdown
+
+    assert not is_plain(text) or safe_markdown(text) == text
+
+
+def test_no_naughty_string_or_xss_payload_called_plain_needs_escaping() -> None:
+    from generator.prose import is_plain, safe_markdown
+
+    strings = naughty_strings() + xss_payloads()
+    plain = [s for s in strings if is_plain(s)]
+    assert plain and len(plain) < len(strings)  # both kinds are there: the check can fail
+    assert [s for s in plain if safe_markdown(s) != s] == []
+
 AUDIT_DOM = """
 () => {
   const found = {article: [], page: []};
