@@ -689,12 +689,10 @@ class Result:
 
 @dataclass
 class Sized:
-    """One size's corpus and the two configs timed against each other."""
+    """One size's corpus (with the briefs plugin), its render tree (without) and their timings."""
 
-    n: int
     corpus: Path
-    config: str  # the corpus's mkdocs.yml, with the briefs plugin
-    floor_config: str  # the render tree's, without it
+    render: Path
     result: Result
 
 
@@ -705,26 +703,27 @@ def prepare_size(n: int, seed: int, out: Path) -> Sized:
     config = str(corpus_dir / "mkdocs.yml")
     shutil.rmtree(render_dir, ignore_errors=True)
     run_child([_tool("briefs"), "render", "-f", config, "--out", str(render_dir)])
-    return Sized(n, corpus_dir, config, str(render_dir / "mkdocs.yml"), Result(n, stats))
+    return Sized(corpus_dir, render_dir, Result(n, stats))
+
+
+def _timed(result: Result, name: str, args: list[str]) -> None:
+    """Run a command; its seconds and peak memory go to the measurement ``name``."""
+    run = run_child(args)
+    getattr(result, name).append(run.seconds)
+    result.peak(name, run.maxrss_kib)
 
 
 def measure_once(sized: Sized) -> None:
     """One repetition of every measurement at one size, added to its result."""
-    result, config = sized.result, sized.config
-    run = run_child([_tool("briefs"), "build", "-f", config])
-    result.build.append(run.seconds)
-    result.peak("build", run.maxrss_kib)
-    run = run_child([_tool("mkdocs"), "build", "-f", sized.floor_config])
-    result.floor.append(run.seconds)
-    result.peak("floor", run.maxrss_kib)
-    run = run_child([_tool("briefs"), "check", "-f", config])
-    result.check_cli.append(run.seconds)
-    result.peak("check_cli", run.maxrss_kib)
+    result, config = sized.result, str(sized.corpus / "mkdocs.yml")
+    _timed(result, "build", [_tool("briefs"), "build", "-f", config])
+    _timed(result, "floor", [_tool("mkdocs"), "build", "-f", str(sized.render / "mkdocs.yml")])
+    _timed(result, "check_cli", [_tool("briefs"), "check", "-f", config])
     for _ in range(INPROC_RUNS):
         run = run_child([sys.executable, "-c", _INPROC, str(sized.corpus)], cwd=ROOT)
         data = json.loads(run.stdout)
         if data["errors"]:
-            raise RuntimeError(f"bench: the N={sized.n} corpus has problems: {data['diagnostics']}")
+            raise RuntimeError(f"bench: the N={result.n} corpus has problems: {data['diagnostics']}")
         result.check.append(data["check"])
         result.parse.append(data["parse"])
         result.generate.append(data["generate"])
@@ -740,7 +739,7 @@ def bench_sizes(sizes: list[int], seed: int, repeat: int, out: Path) -> list[Res
         prepared.append(prepare_size(n, seed, out))
     for rep in range(repeat):
         for sized in prepared:
-            print(f"bench: N={sized.n}, repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
+            print(f"bench: N={sized.result.n}, repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
             measure_once(sized)
     return [sized.result for sized in prepared]
 
