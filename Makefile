@@ -31,13 +31,14 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
+	cd tests && ../$(BIN)/mypy bench
 
 test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
-# Times briefs build against plain MkDocs, and check against LibYAML, at 200 and 2,000 records.
+# A tool beside the tests (tests/bench/), not part of the product. Times briefs build against plain MkDocs, and check against LibYAML, at 200 and 2,000 records.
 bench: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m generator.bench --sizes 200,2000 --repeat 3
+	cd tests && ../$(BIN)/python -m bench --sizes 200,2000 --repeat 3
 
 clean:
 	rm -rf site .site-staging .site-old $(VENV) node_modules

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .corpus import Corpus, load_corpus
+from .check import load_corpus
+from .corpus import Corpus
 from .diagnostics import format_json, format_text, has_errors, summary
 from .scaffold import ScaffoldError, scaffold
 from .schemas import write_schemas

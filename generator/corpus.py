@@ -14,9 +14,7 @@ from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error
 from .load import PosDict, load_file
-from .memory import making_long_lived
 from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
-from .review import build_review, review_diagnostics
 from .validate import locate, validate
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -93,7 +91,7 @@ class Corpus:
     known_ids: dict[str, set[str]] = field(default_factory=dict)  # valid or not, so no error cascades
     cited_by: dict[str, list[Use]] = field(default_factory=dict)
     facts: dict[str, FileFacts] = field(default_factory=dict)  # by record file path
-    review: Any = None  # review.Review, built once the cross-references hold
+    review: Any = None  # the reviewer's findings (review.Review), added by check.load_corpus
 
     def get(self, kind: str, id: str) -> Entry | None:
         return self.records.get(kind, {}).get(id)
@@ -266,13 +264,8 @@ def _check_duplicate_ids(corpus: Corpus) -> None:
         owner.setdefault(entry.id, entry)
 
 
-def load_corpus(project: Project) -> Corpus:
-    """Load and check everything; every problem becomes a diagnostic, all in one run."""
-    with making_long_lived(sweep=False):
-        return _load_corpus(project)
-
-
-def _load_corpus(project: Project) -> Corpus:
+def read_corpus(project: Project) -> Corpus:
+    """Load every record, note and reference and check what spans files; problems become diagnostics."""
     bib_dir = project.root / project.bib
     bibliography = load_bibliography(sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else [], project.root)
     corpus = Corpus(project, {}, {}, bibliography, list(bibliography.diagnostics),
@@ -282,9 +275,4 @@ def _load_corpus(project: Project) -> Corpus:
     _check_duplicate_ids(corpus)
     _check_references(corpus)
     _check_seeds(corpus)
-    corpus.review = build_review(corpus, project.review_period_days)
-    corpus.diagnostics += review_diagnostics(corpus.review, corpus)
-    corpus.diagnostics.sort()
     return corpus
-
-

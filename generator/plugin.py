@@ -16,9 +16,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .check import load_corpus
 from .citations import find_citations
 from .compiled import THEME_TEMPLATES
-from .corpus import Corpus, Project, load_corpus
+from .corpus import Corpus, Project
 from .diagnostics import Severity, format_text, summary
 from .generate import fill_markers, generate, marker_blocks, static_files
 from .memory import making_long_lived, release_long_lived

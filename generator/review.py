@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bibliography import Reference
+from .corpus import Corpus, Spot
 from .diagnostics import Diagnostic, Position, warning
-from .models import Casualties, SourcedDate, SourcedNumber
+from .models import Casualties, ProseMarker, SourcedDate, SourcedNumber
 
 # A sentence ends at . ! or ? followed by space and a capital, or at a blank line...
 _SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[A-Z\"“(])")  # the closing quote stays in
@@ -36,7 +37,7 @@ class Statement:
     kind: str
     id: str
     field: str
-    spot: Any  # corpus.Spot: where it stands, resolved to a line only when shown
+    spot: Spot  # where it stands, resolved to a line only when shown
     text: str
 
     @property
@@ -110,14 +111,12 @@ def _ends(masked: str) -> list[tuple[int, int, bool]]:
     return ends
 
 
-def _statements(corpus: Any, review: Review) -> None:
+def _statements(corpus: Corpus, review: Review) -> None:
     """Count the sentences of prose that needs sources; keep those without a citation."""
-    from .corpus import Spot
-
     for file in corpus.files:
         facts = corpus.facts[file.path]
         for item in facts.prose:
-            if not item.marker.needs_citation:
+            if not (isinstance(item.marker, ProseMarker) and item.marker.needs_citation):
                 continue
             cited_at = facts.citation_offsets.get(item.loc, [])
             for offset, sentence in sentences(item.value):
@@ -132,7 +131,7 @@ def _label(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
-def _figures_and_conflicts(corpus: Any, review: Review) -> None:
+def _figures_and_conflicts(corpus: Corpus, review: Review) -> None:
     for entry in corpus.entries():
         for name, values in _sourced_fields(entry.record):
             review.figures += len(values)
@@ -164,7 +163,7 @@ def missing_fields(reference: Reference) -> tuple[list[str], list[str]]:
     return [m for m in missing if m not in unavailable], [m for m in missing if m in unavailable]
 
 
-def build_review(corpus: Any, period_days: int = 365, today: dt.date | None = None) -> Review:
+def build_review(corpus: Corpus, period_days: int = 365, today: dt.date | None = None) -> Review:
     review = Review(period_days=period_days, today=today or reference_date())
     _statements(corpus, review)
     _figures_and_conflicts(corpus, review)
@@ -185,7 +184,7 @@ def build_review(corpus: Any, period_days: int = 365, today: dt.date | None = No
     return review
 
 
-def review_diagnostics(review: Review, corpus: Any) -> list[Diagnostic]:
+def review_diagnostics(review: Review, corpus: Corpus) -> list[Diagnostic]:
     found = [warning(s.pos, "uncited-statement", f"statement without a citation: \u201c{_short(s.text)}\u201d",
                      "end it with [@key] or [@key, locator]") for s in review.uncited]
     found += [warning(ref.pos, "unused-reference", f"reference '{ref.key}' is never cited")

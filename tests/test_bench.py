@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.corpus import write_corpus
 from click.testing import CliRunner
 
-from generator.bench import write_corpus
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +40,9 @@ def test_synthetic_corpus_passes_strict_check(tmp_path: Path) -> None:
 
 def test_bench_runs_and_reports_the_ratios(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator.bench", "--sizes", "12,20", "--repeat", "1", "--saves", "1",
+        [sys.executable, "-m", "bench", "--sizes", "12,20", "--repeat", "1", "--saves", "1",
          "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT / "tests", capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     for label in ("build/floor", "check/parse", "growth", "serve reload, shipped content"):

@@ -105,7 +105,8 @@ def test_hovering_a_note_marker_shows_the_reference(browser, fixture_site: Path)
 
 
 def test_charts_draw_one_mark_per_attack(browser, real_site: Path) -> None:
-    from generator.corpus import Project, load_corpus
+    from generator.check import load_corpus
+    from generator.corpus import Project
 
     attacks = load_corpus(Project(ROOT)).records["attacks"].values()
     placed = sum(1 for a in attacks if a.record.location.coordinates)

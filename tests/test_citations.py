@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 
+from generator.check import load_corpus
 from generator.citations import CitationSyntaxError, find_citations
-from generator.corpus import Project, load_corpus
+from generator.corpus import Project
 from generator.models import Citation
 from generator.notes import PageNotes
 

@@ -17,7 +17,8 @@ import stix2validator
 from conftest import FIXTURES, ROOT
 from pybtex.database import parse_bytes
 
-from generator.corpus import Corpus, Project, load_corpus
+from generator.check import load_corpus
+from generator.corpus import Corpus, Project
 from generator.diagnostics import Severity
 from generator.exports import (
     CSV_COLUMNS,

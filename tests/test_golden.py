@@ -7,8 +7,9 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from golden import assert_golden
 
+from generator.check import load_corpus
 from generator.cli import main
-from generator.corpus import Project, load_corpus
+from generator.corpus import Project
 from generator.generate import generate
 
 BASIC = FIXTURES / "basic"

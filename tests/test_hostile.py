@@ -29,8 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.bibliography import load_bibliography
+from generator.check import load_corpus
 from generator.cli import main
-from generator.corpus import Project, load_corpus
+from generator.corpus import Project
 from generator.generate import generate
 from generator.load import parse
 from generator.models import Actor, Attack

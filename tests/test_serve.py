@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 import pytest
-
-from generator.bench import free_port, seconds_until
+from bench.serve import free_port, seconds_until
 
 
 @pytest.fixture

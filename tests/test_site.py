@@ -10,8 +10,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
 
+from generator.check import load_corpus
 from generator.cli import main
-from generator.corpus import Project, load_corpus
+from generator.corpus import Project
 from generator.models import schemas
 from generator.schemas import SCHEMA_DIR, schema_text
 
