@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from .corpus import Corpus, Entry
+from .words import list_words, place_words
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 CHART_DIR = "data/charts"
@@ -30,20 +31,20 @@ def attack_rows(corpus: Corpus) -> list[dict[str, Any]]:
     for entry in entries:
         record, date = entry.record, entry.record.date[0].value
         killed = _low(record.casualties.killed)
-        coordinates = record.location.coordinates
+        geocode = record.location.geocode if record.location else None
         rows.append({
             "id": entry.id,
             "title": record.title,
             "date": str(date),
             "start": f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}",
-            "place": f"{record.location.place}, {record.location.country}",
-            "country": record.location.country,
+            "place": place_words(record.location) or "not given in the sources",
+            "country": list_words(record.location.country) if record.location else "not given",
             "perpetrators": ", ".join(corpus.title("actors", p.actor) for p in record.perpetrators) or "unknown",
             "killed": killed,
             "killed_label": "not given" if killed is None else f"{killed:,}",
             "figure": "not given in the sources" if killed is None else "lowest figure the sources give",
-            "latitude": coordinates[0] if coordinates else None,
-            "longitude": coordinates[1] if coordinates else None,
+            "latitude": geocode.latitude if geocode else None,
+            "longitude": geocode.longitude if geocode else None,
             "url": f"../attacks/{entry.id}/",
         })
     return rows

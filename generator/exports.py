@@ -34,7 +34,8 @@ from .models import KINDS, SCHEMA_NAMES, Citation, PartialDate, SourcedNumber, s
 GROUPS = {"actors": "actors", "attacks": "attacks", "policy-options": "policy_options"}
 
 CSV_COLUMNS = [
-    "id", "title", "date", "date_precision", "country", "place", "latitude", "longitude",
+    "id", "title", "date", "date_precision", "end_date", "end_date_precision", "country", "region", "place",
+    "latitude", "longitude", "geocode_precision",
     "perpetrators", "basis", "killed_low", "killed_high", "injured_low", "injured_high", "sources",
 ]
 
@@ -122,23 +123,31 @@ def record_keys(corpus: Corpus) -> dict[tuple[str, str], set[str]]:
     return keys
 
 
+LOWER_BOUNDS = ("exact", "approx", "at-least", "more-than")  # "more than 90": a low of 90, not met
+UPPER_BOUNDS = ("exact", "approx", "at-most", "fewer-than")
+
+
 def figure_range(values: list[SourcedNumber]) -> tuple[str, str]:
     """Low and high bounds over the sources; an empty cell where no source gives that bound."""
-    lows = [v.value for v in values if v.qualifier in ("exact", "at-least", "approx")]
-    highs = [v.value for v in values if v.qualifier in ("exact", "at-most", "approx")]
+    lows = [v.value for v in values if v.qualifier in LOWER_BOUNDS]
+    highs = [v.to if v.to is not None else v.value for v in values if v.qualifier in UPPER_BOUNDS]
     return (str(min(lows)) if lows else "", str(max(highs)) if highs else "")
 
 
 def attack_row(entry: Entry, keys: set[str]) -> dict[str, str]:
     attack, date = entry.record, entry.record.date[0].value  # the first date is the one pages show
-    coordinates = attack.location.coordinates
+    end = attack.end_date[0].value if attack.end_date else None
+    location = attack.location
+    geocode = location.geocode if location else None
     killed_low, killed_high = figure_range(attack.casualties.killed)
     injured_low, injured_high = figure_range(attack.casualties.injured)
     return {
         "id": entry.id, "title": attack.title, "date": str(date), "date_precision": date.precision,
-        "country": attack.location.country, "place": attack.location.place,
-        "latitude": str(coordinates[0]) if coordinates else "",
-        "longitude": str(coordinates[1]) if coordinates else "",
+        "end_date": str(end or ""), "end_date_precision": end.precision if end else "",
+        "country": "; ".join(location.country) if location else "",
+        "region": location.region or "" if location else "", "place": location.place or "" if location else "",
+        "latitude": str(geocode.latitude) if geocode else "", "longitude": str(geocode.longitude) if geocode else "",
+        "geocode_precision": geocode.precision if geocode else "",
         "perpetrators": "; ".join(p.actor for p in attack.perpetrators),
         "basis": "; ".join(p.basis for p in attack.perpetrators),
         "killed_low": killed_low, "killed_high": killed_high,
@@ -199,6 +208,11 @@ def period_start(date: PartialDate) -> str:
     return f"{dt.date(date.year, date.month or 1, date.day or 1).isoformat()}T00:00:00Z"
 
 
+def period_end(date: PartialDate) -> str:
+    """The last instant of a year, month or day."""
+    return f"{date.last_day().isoformat()}T23:59:59Z"
+
+
 def stix_object(stix_type: str, id: str, reviewed: dt.date, **properties: Any) -> dict[str, Any]:
     """The common properties of a STIX 2.1 object; its timestamps come from the review date."""
     return {"type": stix_type, "spec_version": "2.1", "id": id,
@@ -206,7 +220,7 @@ def stix_object(stix_type: str, id: str, reviewed: dt.date, **properties: Any) -
 
 
 def actor_type(entry: Entry) -> str:
-    return "threat-actor" if entry.record.category == "militant-group" else "identity"
+    return "threat-actor" if entry.record.category.value == "militant-group" else "identity"
 
 
 def object_id(corpus: Corpus, kind: str, id: str) -> str:
@@ -245,11 +259,11 @@ def record_object(corpus: Corpus, entry: Entry, stix_type: str, keys: set[str], 
 def actor_object(corpus: Corpus, entry: Entry, keys: set[str]) -> dict[str, Any]:
     actor = entry.record
     if actor_type(entry) == "identity":
-        identity_class = "individual" if actor.category == "person" else "organization"
+        identity_class = "individual" if actor.category.value == "person" else "organization"
         return record_object(corpus, entry, "identity", keys, name=actor.name, identity_class=identity_class)
     extra: dict[str, Any] = {}
     if actor.aliases:
-        extra["aliases"] = list(actor.aliases)
+        extra["aliases"] = [alias.name for alias in actor.aliases]
     if actor.founded:
         extra["first_seen"] = period_start(min(d.value for d in actor.founded))
     # "terrorist" is the nearest threat-actor-type-ov value for an armed non-state group.
@@ -259,7 +273,9 @@ def actor_object(corpus: Corpus, entry: Entry, keys: set[str]) -> dict[str, Any]
 
 def attack_object(corpus: Corpus, entry: Entry, keys: set[str]) -> dict[str, Any]:
     attack = entry.record
-    extra = {"aliases": list(attack.aliases)} if attack.aliases else {}
+    extra: dict[str, Any] = {"aliases": [alias.name for alias in attack.aliases]} if attack.aliases else {}
+    if attack.end_date:
+        extra["last_seen"] = period_end(max(d.value for d in attack.end_date))
     return record_object(corpus, entry, "campaign", keys, name=attack.title,
                          first_seen=period_start(min(d.value for d in attack.date)), **extra)
 
@@ -311,11 +327,11 @@ def record_links(corpus: Corpus) -> StixLinks:
     for entry in sorted_entries(corpus, "actors"):
         for r in entry.record.relations:
             links.add(ref("actors", entry.id), "related-to", ref("actors", r.actor), entry.record.reviewed,
-                      r.type, r.cite)
+                      r.type.value, [*r.cite, *r.type.cite])
     for entry in sorted_entries(corpus, "policy-options"):
         option, reviewed = ref("policy-options", entry.id), entry.record.reviewed
-        for actor in entry.record.addresses:
-            links.add(option, "related-to", ref("actors", actor), reviewed, "addresses")
+        for addressed in entry.record.addresses:
+            links.add(option, "related-to", ref("actors", addressed.actor), reviewed, "addresses", addressed.cite)
         for attack in entry.record.responds_to:
             links.add(option, "related-to", ref("attacks", attack), reviewed, "responds to")
         for p in entry.record.proposers:

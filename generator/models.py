@@ -11,7 +11,7 @@ import re
 import types
 from dataclasses import dataclass
 from functools import cache, total_ordering
-from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -21,6 +21,9 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
 )
 from pydantic_core import core_schema
 
@@ -47,6 +50,15 @@ class PartialDate:
     def __str__(self) -> str:
         parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
         return "-".join(parts)
+
+    def last_day(self) -> dt.date:
+        """The last day the date covers: 31 December for a year, the month's end for a month."""
+        if self.day:
+            return dt.date(self.year, self.month or 1, self.day)
+        if self.month:
+            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
 
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
@@ -102,7 +114,8 @@ Prose = Annotated[str, StringConstraints(min_length=1), ProseMarker()]
 PlainProse = Annotated[str, StringConstraints(min_length=1), ProseMarker(needs_citation=False)]
 ActorRef = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), RefMarker("actors")]
 AttackRef = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), RefMarker("attacks")]
-Qualifier = Literal["exact", "at-least", "at-most", "approx"]
+# The source's own words for a figure: "more than 90" is not "at least 90".
+Qualifier = Literal["exact", "approx", "at-least", "more-than", "at-most", "fewer-than"]
 
 
 def _key_as_citation(value: Any) -> Any:
@@ -115,6 +128,23 @@ def _one_as_list(value: Any) -> Any:
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Shorthand(Strict):
+    """A model an editor may write as its main field alone: ``bombing`` for ``{value: bombing}``."""
+
+    SHORTHAND: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        return {cls.SHORTHAND: data} if isinstance(data, str) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        full = handler(schema)
+        short = handler.resolve_ref_schema(full)["properties"][cls.SHORTHAND]
+        return {"anyOf": [short, full]}
 
 
 class Citation(Strict):
@@ -140,9 +170,25 @@ class Sourced(Strict):
 MAX_FIGURE = 1_000_000_000
 
 
+Figure = Annotated[int, Field(ge=0, le=MAX_FIGURE)]
+
+
 class SourcedNumber(Sourced):
-    value: Annotated[int, Field(ge=0, le=MAX_FIGURE)]
+    value: Figure
     qualifier: Qualifier = "exact"
+    to: Figure | None = Field(default=None, description="the top of a range the source gives (1,000 to 1,200)")
+    period: PlainProse | None = Field(
+        default=None, description="when the figure held, in the source's words, where it gives no date")
+
+    @field_validator("to")
+    @classmethod
+    def _range_in_order(cls, to: int | None, info: ValidationInfo) -> int | None:
+        value, qualifier = info.data.get("value"), info.data.get("qualifier")
+        if to is not None and value is not None and to <= value:
+            raise ValueError(f"a range runs upwards: 'to' ({to}) must be above 'value' ({value})")
+        if to is not None and qualifier not in ("exact", "approx"):
+            raise ValueError(f"a range is exact or approx, not {qualifier}")
+        return to
 
 
 class SourcedDate(Sourced):
@@ -172,14 +218,52 @@ TargetType = Literal[
     "private-citizens", "government", "military", "police", "religious", "militants",
     "transportation", "business", "educational", "journalists", "diplomatic", "unknown",
 ]
-OptionStatus = Literal["proposed", "under-consideration", "in-place", "rejected", "lapsed"]
-ProposerRole = Literal["proposes", "practises", "supports", "opposes"]
+OptionStatus = Literal[
+    "proposed", "recommended", "discussed", "under-consideration", "in-place", "rejected", "lapsed"]
+ProposerRole = Literal["proposes", "recommends", "discusses", "practises", "supports", "opposes"]
+
+
+class Classified(Shorthand):
+    """An editors' classification: a term from our vocabulary, sourced only when it carries ``cite``.
+
+    Written as the bare term (``bombing``) it is the editors' judgement, and pages say so.
+    """
+
+    SHORTHAND = "value"
+    value: str
+    cite: list[Cite] = []
+
+
+class CategoryTerm(Classified):
+    value: ActorCategory
+
+
+class AttackTypeTerm(Classified):
+    value: AttackType
+
+
+class TargetTypeTerm(Classified):
+    value: TargetType
+
+
+class RelationTypeTerm(Classified):
+    value: RelationType
+
+
+class Alias(Shorthand):
+    """Another name of the record: cited where a source uses it, or marked as the editors' own."""
+
+    SHORTHAND = "name"
+    name: Text
+    cite: list[Cite] = []
+    editors: PlainProse | None = Field(
+        default=None, description="why the editors give this name though no source we hold uses it")
 
 
 class Record(Strict):
     """What every record kind has."""
 
-    aliases: list[Text] = []
+    aliases: list[Alias] = []
     summary: Prose
     notes: Prose | None = None
     tags: list[Slug] = []
@@ -187,10 +271,13 @@ class Record(Strict):
 
 
 class Relation(Strict):
-    """This actor is ``type`` of ``actor`` (a splinter *of*, a sponsor *of*, ...)."""
+    """This actor is ``type`` of ``actor`` (a splinter *of*, a sponsor *of*, ...).
+
+    ``cite`` supports the relation; the type is the editors' term unless it carries a cite of its own.
+    """
 
     actor: ActorRef
-    type: RelationType
+    type: RelationTypeTerm
     since: PartialDate | None = None
     until: PartialDate | None = None
     note: Prose | None = None
@@ -199,7 +286,7 @@ class Relation(Strict):
 
 class Actor(Record):
     name: Text
-    category: ActorCategory
+    category: CategoryTerm
     founded: SourcedDates = []
     strength: SourcedNumbers = []
     history: Prose | None = None
@@ -214,13 +301,53 @@ class Actor(Record):
         return self.name
 
 
+# From the finest to the coarsest: what a geocode's point stands for.
+GeocodePrecision = Literal["place", "city", "region", "country"]
+PRECISION_ORDER: tuple[GeocodePrecision, ...] = ("place", "city", "region", "country")
+
+
+class Geocode(Strict):
+    """Where the editors put the place on a map: a geocode at a stated precision, never a sourced claim."""
+
+    latitude: Annotated[float, Field(ge=-90, le=90)]
+    longitude: Annotated[float, Field(ge=-180, le=180)]
+    precision: GeocodePrecision
+    name: Text | None = Field(default=None, description="what the point stands for, when it is not the place itself")
+
+
+def _one_as_list_of_text(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Countries = Annotated[list[Text], BeforeValidator(_one_as_list_of_text, json_schema_input_type=Text | list[Text])]
+
+
 class Location(Strict):
-    place: Text
-    country: Text
-    coordinates: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]] | None = Field(
-        default=None, description="latitude, longitude of the place (a geocode, not a sourced claim)"
-    )
+    """Where, as precisely as the sources say: a place, a region, one or more countries."""
+
+    place: Text | None = None
+    region: Text | None = None
+    country: Countries = []
+    geocode: Geocode | None = None
     cite: Cites
+
+    @field_validator("geocode")
+    @classmethod
+    def _no_finer_than_the_place(cls, geocode: Geocode | None, info: ValidationInfo) -> Geocode | None:
+        if geocode is not None:
+            data = info.data
+            coarsest = "place" if data.get("place") else "region" if data.get("region") else "country"
+            if PRECISION_ORDER.index(geocode.precision) < PRECISION_ORDER.index(coarsest):
+                raise ValueError(f"precision '{geocode.precision}' claims more than the location says: "
+                                 f"without a place, a geocode's precision is '{coarsest}' or coarser")
+        return geocode
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Location:
+        if not (self.place or self.region or self.country):
+            raise ValueError("a location names a place, a region or a country; leave `location` out "
+                             "when the sources give none")
+        return self
 
 
 class Perpetrator(Strict):
@@ -238,12 +365,29 @@ class Casualties(Strict):
 class Attack(Record):
     title: Text
     date: Annotated[SourcedDates, Field(min_length=1)]
-    location: Location
+    end_date: SourcedDates = Field(default=[], description="the last day of a multi-day attack or a campaign")
+    location: Location | None = None
     perpetrators: list[Perpetrator] = []
-    attack_types: list[AttackType] = []
-    target_types: list[TargetType] = []
+    attack_types: list[AttackTypeTerm] = []
+    target_types: list[TargetTypeTerm] = []
     casualties: Casualties = Casualties()
     attackers: Prose | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> Attack:
+        first = min(d.value for d in self.date)
+        for end in self.end_date:
+            if end.value < first:
+                raise ValueError(f"end_date {end.value} is before the date {first}")
+        return self
+
+
+class AddressedActor(Shorthand):
+    """An actor an option addresses; the editors' reading unless it carries ``cite``."""
+
+    SHORTHAND = "actor"
+    actor: ActorRef
+    cite: list[Cite] = []
 
 
 class Proposer(Strict):
@@ -253,17 +397,20 @@ class Proposer(Strict):
     cite: Cites
 
 
-class Status(Strict):
+class Status(Shorthand):
+    """Where the option stands; the editors' classification unless it carries ``cite``."""
+
+    SHORTHAND = "value"
     value: OptionStatus
     as_of: PartialDate | None = None
     note: Prose | None = None
-    cite: Cites
+    cite: list[Cite] = []
 
 
 class PolicyOption(Record):
     title: Text
     proposers: list[Proposer] = []
-    addresses: list[ActorRef] = []
+    addresses: list[AddressedActor] = []
     responds_to: list[AttackRef] = []
     mechanism: Prose
     benefits: list[Prose] = []
@@ -376,6 +523,8 @@ def walk_data(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()
 
 
 def _walk_model(data: Any, model: type[BaseModel], loc: tuple[str | int, ...], found: list[Found]) -> None:
+    if isinstance(data, str) and issubclass(model, Shorthand):
+        data = {model.SHORTHAND: data}  # the field's place in the file is the string's own
     if isinstance(data, dict):
         for name, plan in _model_plan(model):
             if name in data:

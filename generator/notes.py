@@ -14,6 +14,9 @@ from .models import Citation, Cited
 from .prose import escape_text, is_plain, safe_markdown
 
 SOURCES_PAGE = "sources/index.md"
+EDITORS_TITLE = "The editors' classification: no cited source states it"
+EDITORS_MARK = f'<sup class="editors"><abbr title="{EDITORS_TITLE}">ed.</abbr></sup>'
+
 _ANCHOR_SAFE = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 
@@ -46,6 +49,7 @@ class PageNotes:
         self.page = page
         self.bibliography = bibliography
         self.numbers: dict[tuple[str, str | None], int] = {}
+        self.editors_marked = False
 
     def _number(self, citation: Citation | Cited) -> int:
         label = (citation.key, citation.locator)
@@ -54,6 +58,11 @@ class PageNotes:
     def cite(self, citations: Sequence[Citation | Cited]) -> Md:
         """Footnote markers for a structured ``cite:`` list."""
         return Md("".join(f"[^{self._number(c)}]" for c in citations))
+
+    def editors(self) -> Md:
+        """The mark of an editors' classification: a term no cited source states."""
+        self.editors_marked = True
+        return Md(EDITORS_MARK)
 
     def cite_beyond(self, citations: Sequence[Citation | Cited], note: str | None) -> Md:
         """Markers for the citations a value's note has not already given."""

@@ -21,7 +21,6 @@ RELATION = {
     "ally": "Ally of", "affiliate": "Affiliate of", "splinter": "Splinter of", "rival": "Rival of",
     "sponsor": "Sponsor of", "adversary": "Adversary of", "leader": "Leader of", "member": "Member of",
 }
-QUALIFIER = {"exact": "", "at-least": "at least ", "at-most": "at most ", "approx": "about "}
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,8 @@ def build_links(corpus: Corpus) -> Links:
         roles: dict[str, list[str]] = defaultdict(list)
         for proposer in entry.record.proposers:
             roles[proposer.actor].append(proposer.role)
-        for actor in entry.record.addresses:
-            roles[actor].append("addresses")
+        for addressed in entry.record.addresses:
+            roles[addressed.actor].append("addresses")
         for actor, names in roles.items():
             links.options_for_actor[actor].append((entry, ", ".join(dict.fromkeys(names))))
         for attack in entry.record.responds_to:
@@ -93,17 +92,13 @@ def slugify(text: str) -> str:
 def page_tags(entry: Entry) -> list[str]:
     """The record's tags, and for an attack its country, so readers can filter by country."""
     tags = list(entry.record.tags)
-    if isinstance(entry.record, Attack) and slugify(entry.record.location.country):
-        tags.append(slugify(entry.record.location.country))
+    if isinstance(entry.record, Attack) and entry.record.location:
+        tags += [slugify(country) for country in entry.record.location.country if slugify(country)]
     return sorted(set(tags))
 
 
 def latest_reviewed(corpus: Corpus, count: int = 5) -> list[Entry]:
     return sorted(corpus.entries(), key=lambda e: (-e.record.reviewed.toordinal(), e.record.title.casefold()))[:count]
-
-
-def number_text(value: Any) -> str:
-    return f"{QUALIFIER[value.qualifier]}{value.value:,}"
 
 
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:

@@ -14,13 +14,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .corpus import Corpus
 from .models import KIND_LABELS, SLUG_PATTERN
-from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative
-from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, number_text, record_path
+from .notes import EDITORS_MARK, SOURCES_PAGE, Md, PageNotes, ref_anchor, relative
+from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, record_path
 from .prose import escape_text
 from .review import differ
+from .words import date_words, label, number_words, place_words, span_words
 
 SLUG = re.compile(SLUG_PATTERN)
 _BLANK_LINES = re.compile(r"\n{3,}")
+EDITORS_LEGEND = "marks the editors' classification: a term no cited source states."
 
 
 def _finalize(value: Any) -> str:
@@ -50,7 +52,8 @@ def environment() -> Environment:
         auto_reload=False,  # package files: no stat of every template and import on every page
     )
     env.globals |= {"RELATION": RELATION, "INVERSE_RELATION": INVERSE_RELATION,
-                    "KIND_LABELS": KIND_LABELS, "number_text": number_text, "differ": differ,
+                    "KIND_LABELS": KIND_LABELS, "number_words": number_words, "differ": differ,
+                    "date_words": date_words, "span_words": span_words, "place_words": place_words, "label": label,
                     "ref_anchor": ref_anchor}
     env.filters["cell"] = lambda text: Md(str(text).replace("\n", " ").replace("|", "\\|"))
     env.filters["md"] = Md  # only for Markdown the generator made (formatted references, anchors)
@@ -80,7 +83,9 @@ def render_page(page: Page, corpus: Corpus) -> str:
     template = environment().get_template(page.template)
     context = page.context | {"notes": notes, "links": PageLinks(page.path, corpus),
                               "corpus": corpus, "counts": counts(corpus)}
-    body = _BLANK_LINES.sub("\n\n", template.render(context))
+    body = _BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n")
+    if notes.editors_marked:
+        body += f"\n\n{EDITORS_MARK} {EDITORS_LEGEND}\n{{: .editors-legend }}"
     definitions = notes.definitions()
     return body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
 

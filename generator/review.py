@@ -10,10 +10,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from .bibliography import Reference
 from .corpus import Corpus, Spot
 from .diagnostics import Diagnostic, Position, warning
-from .models import Casualties, ProseMarker, SourcedDate, SourcedNumber
+from .models import (
+    AddressedActor,
+    Alias,
+    Casualties,
+    Classified,
+    Geocode,
+    ProseMarker,
+    SourcedDate,
+    SourcedNumber,
+    Status,
+)
+from .words import label
 
 # A sentence ends at . ! or ? followed by space and a capital, or at a blank line...
 _SENTENCE_END = re.compile(r"[.!?]([\"”’)]?)\s+(?=[A-Z\"“(])")  # the closing quote stays in
@@ -53,6 +66,48 @@ class Conflict:
     values: tuple[Any, ...]
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """What the editors decided rather than a source said: a term, a geocode, a name they give."""
+
+    kind: str
+    id: str
+    loc: tuple[Any, ...]
+    what: str  # "classification", "geocode" or "name"
+    value: Any  # the model object: a term, a geocode, an alias
+
+    @property
+    def field(self) -> str:
+        """The field as readers see it: "Attack type", "Relation type", "Geocode"."""
+        name = next(part for part in reversed(self.loc) if isinstance(part, str) and part != "value")
+        return FIELD_WORDS.get(name, name.replace("_", " ").capitalize())
+
+    @property
+    def text(self) -> str:
+        """The judgement in words: a term's label, a geocode's point and precision, a name."""
+        item = self.value
+        if isinstance(item, Geocode):
+            where = f" ({item.name})" if item.name else ""
+            return f"{item.latitude}, {item.longitude}{where}, precise to {label('precision', item.precision)}"
+        if isinstance(item, Alias):
+            return f"{item.name}: {item.editors}"
+        if isinstance(item, AddressedActor):
+            return item.actor
+        return label(VOCABULARY[self.field], item.value)
+
+
+# The fields a judgement can sit in, as readers see them, and the vocabulary of their terms.
+FIELD_WORDS = {"category": "Category", "attack_types": "Attack type", "target_types": "Target type",
+               "status": "Status", "type": "Relation type", "addresses": "Addresses", "geocode": "Geocode",
+               "aliases": "Also known as"}
+VOCABULARY = {"Category": "category", "Attack type": "attack_type", "Target type": "target_type",
+              "Status": "status", "Relation type": "relation"}
+
+
+# What a reviewer should see as judgement: an uncited term or name, and every geocode.
+JUDGED = (Classified, Status, AddressedActor, Geocode, Alias)
+
+
 @dataclass
 class Review:
     statements: int = 0  # sentences in prose fields that need a source
@@ -63,6 +118,8 @@ class Review:
     acknowledged: list[tuple[Reference, list[str]]] = field(default_factory=list)
     unused: list[Reference] = field(default_factory=list)
     stale: list[tuple[str, str, dt.date]] = field(default_factory=list)
+    judgements: list[Judgement] = field(default_factory=list)  # the editors' terms, names and geocodes
+    uncited_aliases: list[Judgement] = field(default_factory=list)  # names with no source and no reason
     period_days: int = 365
     today: dt.date = dt.date.today()
 
@@ -155,6 +212,35 @@ def _sourced_fields(model: Any, prefix: str = "") -> list[tuple[str, list[Any]]]
     return found
 
 
+def _judged(model: Any, loc: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """(where, object) for every term, geocode and name inside a record."""
+    found: list[tuple[tuple[Any, ...], Any]] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            where = loc + ((name,) if index is None else (name, index))
+            if isinstance(item, JUDGED):
+                found.append((where, item))
+            if isinstance(item, BaseModel):
+                found += _judged(item, where)
+    return found
+
+
+def _judgements(corpus: Corpus, review: Review) -> None:
+    for entry in corpus.entries():
+        for loc, item in _judged(entry.record):
+            if isinstance(item, Geocode):
+                review.judgements.append(Judgement(entry.kind, entry.id, loc, "geocode", item))
+            elif isinstance(item, Alias):
+                if item.cite:
+                    continue
+                bucket = review.judgements if item.editors else review.uncited_aliases
+                bucket.append(Judgement(entry.kind, entry.id, loc, "name", item))
+            elif not item.cite:
+                review.judgements.append(Judgement(entry.kind, entry.id, loc, "classification", item))
+
+
 def missing_fields(reference: Reference) -> tuple[list[str], list[str]]:
     """(missing, acknowledged): needed fields absent, split by the entry's `unavailable` list."""
     fields = {k.lower() for k, v in reference.entry.fields.items() if v.strip()}
@@ -167,6 +253,7 @@ def build_review(corpus: Corpus, period_days: int = 365, today: dt.date | None =
     review = Review(period_days=period_days, today=today or reference_date())
     _statements(corpus, review)
     _figures_and_conflicts(corpus, review)
+    _judgements(corpus, review)
     seed_keys = {seed.note.key for seed in corpus.seeds.values()}
     for key, reference in corpus.bibliography.references.items():
         if key not in corpus.cited_by and key not in seed_keys:
@@ -193,6 +280,12 @@ def review_diagnostics(review: Review, corpus: Corpus) -> list[Diagnostic]:
                       f"reference '{ref.key}' has no {' or '.join(missing)}",
                       "add the field, or list it in `unavailable = {...}` if the source does not give it")
               for ref, missing in review.incomplete]
+    for alias in review.uncited_aliases:
+        entry = corpus.records[alias.kind][alias.id]
+        found.append(warning(entry.pos(alias.loc), "uncited-alias",
+                             f"the name '{alias.value.name}' cites no source",
+                             "write {name: ..., cite: [key]}, or {name: ..., editors: why} for a name "
+                             "the editors give"))
     for kind, id, reviewed in review.stale:
         entry = corpus.records[kind][id]
         found.append(warning(entry.pos(("reviewed",)), "stale-record",

@@ -49,6 +49,13 @@ def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
     return model
 
 
+# Fields earlier versions of the model had: how to write them now.
+MOVED = {
+    ("Location", "coordinates"): "coordinates are now a geocode with its precision: "
+                                 "geocode: {{latitude: {0}, longitude: {1}, precision: city}}",
+}
+
+
 def dotted(loc: tuple[Any, ...]) -> str:
     text = ""
     for part in loc:
@@ -61,7 +68,12 @@ def _message(err: Any, model: type[BaseModel]) -> tuple[str, str, str | None]:
     loc, kind = tuple(err["loc"]), err["type"]
     name = dotted(loc)
     if kind == "extra_forbidden":
-        fields = list(model_at(model, loc[:-1]).model_fields)
+        parent = model_at(model, loc[:-1])
+        fields = list(parent.model_fields)
+        if (parent.__name__, loc[-1]) in MOVED:
+            given = err.get("input")
+            values = given if isinstance(given, list) and len(given) == 2 else ["34.5", "69.2"]
+            return "moved-field", f"'{name}' has moved", MOVED[(parent.__name__, loc[-1])].format(*values)
         close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(fields)}"
         return "unknown-field", f"unknown field '{name}'", hint
@@ -101,7 +113,7 @@ def validate(data: Any, model: type[BaseModel], path: str) -> tuple[Any, list[Di
         diagnostics = []
         for err in exc.errors():
             code, message, hint = _message(err, model)
-            pos = locate(data, tuple(err["loc"]), key=code == "unknown-field") or Position(path)
+            pos = locate(data, tuple(err["loc"]), key=code in ("unknown-field", "moved-field")) or Position(path)
             diagnostics.append(error(pos, code, message, hint))
         return None, diagnostics
 

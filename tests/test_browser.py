@@ -109,7 +109,7 @@ def test_charts_draw_one_mark_per_attack(browser, real_site: Path) -> None:
     from generator.corpus import Project
 
     attacks = load_corpus(Project(ROOT)).records["attacks"].values()
-    placed = sum(1 for a in attacks if a.record.location.coordinates)
+    placed = sum(1 for a in attacks if a.record.location and a.record.location.geocode)
     with serve(real_site) as base:
         page = browser.new_page()
         page.goto(base + "/timeline/", wait_until="networkidle")

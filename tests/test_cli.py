@@ -44,7 +44,7 @@ def test_json_format(project) -> None:
     code, out, _ = run("check", "--format", "json", "-f", str(project("mistakes")))
     assert code == 1
     problems = json.loads(out)
-    assert len(problems) == 16
+    assert len(problems) == 21
     assert {"path": "bib/more.bib", "line": 8, "col": 1, "severity": "warning",
             "code": "unused-reference", "message": "reference 'broken' is never cited", "hint": None} in problems
 

@@ -26,6 +26,7 @@ from generator.exports import (
     STIX_NAMESPACE,
     export_all,
     figure_range,
+    period_end,
     period_start,
 )
 from generator.models import SCHEMA_NAMES, PartialDate, SourcedNumber, schemas
@@ -125,7 +126,7 @@ def test_sourced_values_have_value_as_of_and_cite(briefs: dict[str, Any]) -> Non
             assert {"value", "as_of", "cite"} <= set(value)
             assert all(set(c) == {"key", "locator"} for c in value["cite"])
         for value in attack["casualties"]["killed"] + attack["casualties"]["injured"]:
-            assert value["qualifier"] in ("exact", "at-least", "at-most", "approx")
+            assert value["qualifier"] in ("exact", "approx", "at-least", "more-than", "at-most", "fewer-than")
         for perpetrator in attack["perpetrators"]:
             assert set(perpetrator) == {"actor", "basis", "by", "cite"}
 
@@ -162,11 +163,22 @@ def test_fixture_shapes() -> None:
         (40, "at-least", None), (52, "exact", "2023-06-01")]
     assert attack["perpetrators"] == [{"actor": "example-group", "basis": "claimed", "by": None,
                                        "cite": [{"key": "doe2023", "locator": None}]}]
-    assert attack["location"]["coordinates"] == [34.5, 69.2]
+    # The geocode is exported as what it is: the editors' point and its precision, not a sourced claim.
+    assert attack["location"] == {"place": "Example City", "region": None, "country": ["Exampleland"],
+                                  "geocode": {"latitude": 34.5, "longitude": 69.2, "precision": "city",
+                                              "name": None},
+                                  "cite": [{"key": "doe2023", "locator": None}]}
+    assert attack["attack_types"] == [{"value": "bombing", "cite": []}]  # the editors' judgement
+    assert attack["target_types"] == [{"value": "private-citizens", "cite": [{"key": "doe2023", "locator": "p. 3"}]}]
+    assert attack["casualties"]["injured"][0]["qualifier"] == "more-than"
     group = next(a for a in data["actors"] if a["id"] == "example-group")
-    assert group["name"] == "Example Group" and group["aliases"] == ["EG", "The Example Front"]
-    assert group["strength"] == [{"value": 500, "qualifier": "approx", "as_of": "2023", "note": None,
-                                  "cite": [{"key": "doe2023", "locator": None}]}]
+    assert group["name"] == "Example Group"
+    assert group["aliases"] == [
+        {"name": "EG", "cite": [{"key": "doe2023", "locator": "p. 12"}], "editors": None},
+        {"name": "The Example Front", "cite": [], "editors": "the name the group's own statements use"}]
+    assert group["category"] == {"value": "militant-group", "cite": []}
+    assert group["strength"] == [{"value": 500, "qualifier": "approx", "to": None, "period": None, "as_of": "2023",
+                                  "note": None, "cite": [{"key": "doe2023", "locator": None}]}]
     doe = data["references"][0]
     assert doe["key"] == "doe2023" and doe["type"] == "article"
     assert doe["persons"] == {"author": ["Jane Doe", "Jörg Müller"]}
@@ -193,16 +205,22 @@ def test_csv_rows(corpus: Corpus, files: dict[str, bytes]) -> None:
         attack = corpus.records["attacks"][row["id"]].record
         date = attack.date[0].value
         assert (row["title"], row["date"], row["date_precision"]) == (attack.title, str(date), date.precision)
-        assert (row["country"], row["place"]) == (attack.location.country, attack.location.place)
-        if attack.location.coordinates:
-            assert (float(row["latitude"]), float(row["longitude"])) == attack.location.coordinates
+        location = attack.location
+        assert row["country"] == ("; ".join(location.country) if location else "")
+        assert row["place"] == (location.place or "" if location else "")
+        if location and location.geocode:
+            geocode = location.geocode
+            assert (float(row["latitude"]), float(row["longitude"])) == (geocode.latitude, geocode.longitude)
+            assert row["geocode_precision"] == geocode.precision
+        else:
+            assert row["latitude"] == row["longitude"] == row["geocode_precision"] == ""
         assert row["perpetrators"] == "; ".join(p.actor for p in attack.perpetrators)
         assert row["basis"] == "; ".join(p.basis for p in attack.perpetrators)
         for name in ("killed", "injured"):
             low, high = row[f"{name}_low"], row[f"{name}_high"]
             for value in getattr(attack.casualties, name):
                 if value.qualifier in ("exact", "approx"):
-                    assert int(low) <= value.value <= int(high)
+                    assert int(low) <= value.value <= (value.to or value.value) <= int(high)
         keys = sorted({k for k, uses in corpus.cited_by.items() for u in uses if u.id == row["id"]})
         assert row["sources"] == "; ".join(keys)
 
@@ -211,8 +229,9 @@ def test_fixture_csv_row() -> None:
     row, = read_csv(export_all(load(FIXTURES / "basic"))["attacks.csv"])
     assert row == {
         "id": "example-market-bombing", "title": "Example market bombing", "date": "2023-05",
-        "date_precision": "month", "country": "Exampleland", "place": "Example City",
-        "latitude": "34.5", "longitude": "69.2", "perpetrators": "example-group", "basis": "claimed",
+        "date_precision": "month", "end_date": "", "end_date_precision": "", "country": "Exampleland",
+        "region": "", "place": "Example City", "latitude": "34.5", "longitude": "69.2", "geocode_precision": "city",
+        "perpetrators": "example-group", "basis": "claimed",
         "killed_low": "40", "killed_high": "52", "injured_low": "100", "injured_high": "",
         "sources": "doe2023; roe2023",
     }
@@ -352,7 +371,7 @@ def test_stix_objects(corpus: Corpus, bundle: dict[str, Any]) -> None:
     assert len(actors) == len(corpus.records["actors"])
     for entry in corpus.entries():
         stix_type = {"attacks": "campaign", "policy-options": "course-of-action"}.get(entry.kind) or (
-            "threat-actor" if entry.record.category == "militant-group" else "identity")
+            "threat-actor" if entry.record.category.value == "militant-group" else "identity")
         obj = objects[stix_id(stix_type, f"{entry.kind}/{entry.id}")]
         assert obj["name"] == entry.record.title
         assert obj["created"] == obj["modified"] == f"{entry.record.reviewed.isoformat()}T00:00:00.000Z"
@@ -362,7 +381,7 @@ def test_stix_objects(corpus: Corpus, bundle: dict[str, Any]) -> None:
             first = min(d.value for d in entry.record.date)
             assert obj["first_seen"] == f"{first.year}-{first.month or 1:02d}-{first.day or 1:02d}T00:00:00Z"
         if stix_type == "identity":
-            person = entry.record.category == "person"
+            person = entry.record.category.value == "person"
             assert obj["identity_class"] == ("individual" if person else "organization")
 
 
@@ -381,17 +400,21 @@ def test_stix_relationships(corpus: Corpus, bundle: dict[str, Any]) -> None:
     for entry in corpus.records["attacks"].values():
         for perpetrator in entry.record.perpetrators:
             actor = corpus.records["actors"][perpetrator.actor].record
-            kind = "attributed-to" if actor.category == "militant-group" else "related-to"
+            kind = "attributed-to" if actor.category.value == "militant-group" else "related-to"
             assert (entry.record.title, kind, actor.name) in links
     for entry in corpus.records["policy-options"].values():
-        for actor_id in entry.record.addresses:
-            assert (entry.record.title, "related-to", corpus.records["actors"][actor_id].record.name) in links
+        for addressed in entry.record.addresses:
+            assert (entry.record.title, "related-to", corpus.records["actors"][addressed.actor].record.name) in links
 
 
-def test_period_start() -> None:
+def test_period_start_and_end() -> None:
     assert period_start(PartialDate(2024)) == "2024-01-01T00:00:00Z"
     assert period_start(PartialDate(2024, 3)) == "2024-03-01T00:00:00Z"
     assert period_start(PartialDate(2024, 3, 22)) == "2024-03-22T00:00:00Z"
+    assert period_end(PartialDate(2024)) == "2024-12-31T23:59:59Z"
+    assert period_end(PartialDate(2024, 2)) == "2024-02-29T23:59:59Z"
+    assert period_end(PartialDate(2023, 12)) == "2023-12-31T23:59:59Z"
+    assert period_end(PartialDate(2024, 3, 22)) == "2024-03-22T23:59:59Z"
 
 
 def test_empty_project(tmp_path: Path) -> None:

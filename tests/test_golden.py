@@ -37,7 +37,7 @@ def test_check_reports_every_mistake_at_its_line() -> None:
     assert_golden(result.stdout, FIXTURES / "mistakes" / "expected-check.txt")
     codes = {line.rsplit("[", 1)[1].rstrip("]") for line in result.stdout.splitlines()}
     assert len(codes) >= 10, codes
-    assert result.stderr.strip() == "13 error(s), 3 warning(s)"
+    assert result.stderr.strip() == "16 error(s), 5 warning(s)"
 
 
 def test_golden_markdown_is_deterministic() -> None:

@@ -31,3 +31,22 @@ def test_offsets_point_at_each_sentence() -> None:
     prose = "One is here.  Two [@k] follows.\n\nThree."
     assert [prose[offset:offset + len(text)] for offset, text in sentences(prose)] == [
         "One is here.", "Two [@k] follows.", "Three."]
+
+
+def test_the_review_lists_the_editors_judgements_and_warns_of_uncited_names(project) -> None:
+    from generator.check import load_corpus
+    from generator.corpus import Project
+
+    config = project("basic")
+    group = config.parent / "content" / "actors" / "example-group.yaml"
+    group.write_text(group.read_text().replace("  - {name: EG, cite: [{key: doe2023, locator: p. 12}]}",
+                                               "  - EG"))
+    corpus = load_corpus(Project(config.parent))
+    judged = {(j.id, j.field, j.text) for j in corpus.review.judgements}
+    assert ("example-market-bombing", "Attack type", "Bombing") in judged  # bare: the editors'
+    assert not any(field == "Target type" for _, field, _ in judged)  # cited in the fixture
+    assert ("example-market-bombing", "Geocode", "34.5, 69.2, precise to the city") in judged
+    assert ("example-group", "Also known as", "The Example Front: the name the group's own statements use") in judged
+    assert [str(d) for d in corpus.diagnostics] == [
+        "content/actors/example-group.yaml:4:5: warning: the name 'EG' cites no source (write {name: ..., "
+        "cite: [key]}, or {name: ..., editors: why} for a name the editors give) [uncited-alias]"]

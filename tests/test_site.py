@@ -28,12 +28,27 @@ def test_plain_mkdocs_build_fails_cleanly_with_the_same_messages(project) -> Non
     assert "Traceback" not in result.stderr
     assert ("content/attacks/example-market-bombing.yaml:19:1: error: unknown field 'sumary' "
             "(did you mean 'summary'?) [unknown-field]") in result.stderr
-    assert "13 error(s), 3 warning(s)" in result.stderr
+    assert "16 error(s), 5 warning(s)" in result.stderr
 
 
 def test_fixture_builds_strict_with_plain_mkdocs(project) -> None:
     result = mkdocs(project("basic"), "--strict", "-d", "out")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_real_corpus_needs_no_invented_place_or_date(project) -> None:
+    """Modelled on ATT&CK's campaigns: spans from first to last sighting, several countries and no
+    place, no location at all, a sourced and an editors' classification. It builds, strict."""
+    config = project("campaigns")
+    result = mkdocs(config, "--strict", "-d", "out")
+    assert result.returncode == 0, result.stderr
+    storm = (config.parent / "out" / "attacks" / "operation-dust-storm" / "index.html").read_text()
+    assert "January 2010 – February 2016" in storm
+    assert "Japan, South Korea and United States" in storm
+    assert re.search(r"Unknown<sup class=\"editors\"><abbr title=\"The editors", storm)  # the editors' term
+    assert re.search(r"Government<sup", storm) and "Government<sup class=\"editors\"" not in storm  # cited
+    power = (config.parent / "out" / "attacks" / "ukraine-power-2015" / "index.html").read_text()
+    assert "December 2015 – January 2016" in power and "not given in the sources" in power
 
 
 def test_schemas_in_the_repo_match_the_models() -> None:

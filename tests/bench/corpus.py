@@ -75,7 +75,7 @@ _ATTACK_TYPES = ["assassination", "armed-assault", "bombing", "hijacking", "host
                  "facility-attack", "unarmed-assault"]
 _TARGET_TYPES = ["private-citizens", "government", "military", "police", "religious", "militants",
                  "transportation", "business", "educational", "journalists", "diplomatic"]
-_QUALIFIERS = ["exact", "at-least", "at-most", "approx"]
+_QUALIFIERS = ["exact", "approx", "at-least", "more-than", "at-most", "fewer-than"]
 _ATTACK_WORDS = {"bombing": "bombing", "armed-assault": "assault", "assassination": "assassination",
                  "hijacking": "hijacking", "hostage-taking": "siege", "facility-attack": "raid",
                  "unarmed-assault": "attack"}
@@ -267,7 +267,9 @@ def _actor_yaml(g: _Gen, actor: dict, actors: list[dict], must: str) -> str:
     out = [f"name: {actor['name']}\n", f"category: {actor['category']}\n"]
     if rng.random() < 0.5:
         alias = "".join(w[0] for w in actor["name"].split() if w[0].isupper()) or actor["name"][:3].upper()
-        out.append(f"aliases: [{alias}, {actor['place']} {rng.choice(['Front', 'Movement', 'Network'])}]\n")
+        named = f"{actor['place']} {rng.choice(['Front', 'Movement', 'Network'])}"
+        out.append(f"aliases:\n  - {{name: {alias}, cite: {g.cite_list()}}}\n"
+                   f"  - {{name: {named}, editors: the name its own statements use}}\n")
     out.append(_block("summary", g.prose(60, must_cite=must)))
     year, month, day = g.date(1990, 2020)
     if actor["category"] != "person" or rng.random() < 0.5:
@@ -328,7 +330,8 @@ def _attack_yaml(g: _Gen, attack: dict, groups: list[dict], must: str) -> str:
         out.append(f"date: {{value: {first}, cite: {g.cite_list()}}}\n")
     out.append(f"location:\n  place: {attack['place']}\n  country: {attack['country']}\n")
     if rng.random() < 0.8:
-        out.append(f"  coordinates: [{rng.uniform(-60, 60):.4f}, {rng.uniform(-170, 170):.4f}]\n")
+        out.append(f"  geocode: {{latitude: {rng.uniform(-60, 60):.4f}, longitude: {rng.uniform(-170, 170):.4f}, "
+                   "precision: city}\n")
     out.append(f"  cite: {g.cite_list()}\n")
     perpetrators = rng.sample(groups, k=min(len(groups), rng.choice([0, 1, 1, 1, 2])))
     if perpetrators:
