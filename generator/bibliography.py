@@ -19,7 +19,7 @@ from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from .bibstyle import ChicagoStyle, clean_latex, entry_date, person_name
+from .bibstyle import ITALIC_TITLES, ChicagoStyle, clean_latex, entry_date, person_name, short_author, short_title
 from .diagnostics import Diagnostic, Position, error, warning
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
@@ -35,6 +35,13 @@ _FORMATTED_LIMIT = 50_000  # entries; past it the cache starts again
 class Formatted:
     text: str      # plain Unicode, no LaTeX
     markdown: str  # escaped Markdown with safe links
+
+
+@dataclass(frozen=True)
+class ShortNote:
+    author: str  # "Abbas", "Allison and Morell", "U.S. Department of State"
+    title: str  # "Eye on the Middle East"; empty for an untitled work
+    italic: bool  # a book or a report: *Title*; an article or a chapter: “Title”
 
 
 @dataclass(eq=False)  # identity: a reference is one entry of one build
@@ -75,6 +82,15 @@ class Reference:
         rich = _STYLE.format_entry(self.key, self.entry).text
         text = rich.render(_TEXT).strip()
         return Formatted(text, rich.render(_MARKDOWN).strip()) if text.strip(". ") else Formatted(self.key, self.key)
+
+    @cached_property
+    def short(self) -> ShortNote:
+        """The work as a Chicago short note names it: its authors' family names and a short title."""
+        author, title = short_author(self.entry), short_title(self.entry)
+        if not title:  # an untitled work: who, where, when
+            where = self.fields.get("howpublished") or self.fields.get("organization") or ""
+            author = ", ".join(dict.fromkeys(p for p in (author, where, entry_date(self.entry)[0]) if p))
+        return ShortNote(author or ("" if title else self.key), title, italic=self.type in ITALIC_TITLES)
 
     def sort_key(self) -> tuple[str, str, str]:
         people = self.entry.persons.get("author") or self.entry.persons.get("editor") or []

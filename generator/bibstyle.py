@@ -284,3 +284,37 @@ class ChicagoStyle(BaseStyle):
     get_manual_template = get_book_template
     get_online_template = get_misc_template
     get_unpublished_template = get_misc_template
+
+
+_MAIN_TITLE = re.compile(r"\s*(?::|\s\|\s|\s[\u2013\u2014]\s)\s*")  # a subtitle starts after ':', ' | ' or a dash
+_SHORT_WORDS = 5  # Chicago shortens a title to "no more than four words"; one more reads better
+
+
+def _family(person: Person) -> str:
+    return clean_latex(" ".join(person.prelast_names + person.last_names)) or person_name(person)
+
+
+def short_author(entry: Entry) -> str:
+    """Chicago's short note: "Tarzi", "Allison and Morell", "Goody et al.", else the organisation."""
+    for role in ("author", "editor"):
+        persons = entry.persons.get(role, [])
+        names = [_family(p) for p in persons if str(p) != "others"]
+        if names:
+            if len(names) > 3 or len(names) < len(persons):
+                return isolate(names[0]) + " et al."
+            return isolate(", ".join(names[:-1]) + (", and " if len(names) > 2 else " and ") + names[-1]
+                           if len(names) > 1 else names[0])
+    return _field(entry, "organization") or _field(entry, "institution")
+
+
+def short_title(entry: Entry) -> str:
+    """The main title, before any subtitle, at most a few words: "Eye on the Middle East"."""
+    title = _field(entry, "title", isolated=False)
+    main = _MAIN_TITLE.split(title, maxsplit=1)[0] or title
+    words = main.split()
+    return isolate(" ".join(words[:_SHORT_WORDS - 1]) + "\u2026" if len(words) > _SHORT_WORDS + 1 else main)
+
+
+# Entry types whose title the style sets in italics; the others' titles stand in quotation marks.
+ITALIC_TITLES = {"book", "collection", "proceedings", "manual", "mvbook", "techreport", "report", "phdthesis",
+                 "mastersthesis"}

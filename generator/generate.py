@@ -11,7 +11,7 @@ from .corpus import Corpus
 from .exports import export_all
 from .pages import DATA_DIR, build_pages, source_path
 from .render import render_counts, render_latest, render_page
-from .vendor import vendor_files
+from .vendor import asset_files, vendor_files
 
 # Hand-written pages may ask for generated blocks with these markers.
 MARKERS = {"<!-- briefs:counts -->": render_counts, "<!-- briefs:latest -->": render_latest}
@@ -40,6 +40,7 @@ def static_files(corpus: Corpus) -> dict[str, StaticContent]:
         files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
     files.update(chart_files(corpus))
     files.update(vendor_files(corpus.project.root))
+    files.update(asset_files())
     return dict(sorted(files.items()))
 
 

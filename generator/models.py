@@ -287,6 +287,8 @@ class Relation(Strict):
 class Actor(Record):
     name: Text
     category: CategoryTerm
+    description: Prose | None = Field(
+        default=None, description="one cited line: what the actor is, or a person's office")
     founded: SourcedDates = []
     strength: SourcedNumbers = []
     history: Prose | None = None

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
 
-from .bibliography import Bibliography
+from .bibliography import Bibliography, Reference
 from .citations import find_citations
 from .models import Citation, Cited
 from .prose import escape_text, is_plain, safe_markdown
@@ -16,6 +16,7 @@ from .prose import escape_text, is_plain, safe_markdown
 SOURCES_PAGE = "sources/index.md"
 EDITORS_TITLE = "The editors' classification: no cited source states it"
 EDITORS_MARK = f'<sup class="editors"><abbr title="{EDITORS_TITLE}">ed.</abbr></sup>'
+EDITORS_LEGEND = "marks the editors' classification: a term no cited source states."
 
 _ANCHOR_SAFE = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
@@ -44,7 +45,22 @@ def _relative_dir(from_dir: str, to_dir: str) -> str:
     return posixpath.relpath(to_dir or ".", from_dir or ".")
 
 
+# Python-Markdown puts the footnotes where this line stands (its footnotes extension's PLACE_MARKER).
+FOOTNOTES_HERE = "///Footnotes Go Here///"
+# Markers side by side read 1,4; a marker after text has no separator (a CSS rule cannot tell the two).
+NOTE_SEPARATOR = '<sup class="note-sep">,</sup>'
+_ADJACENT_MARKERS = re.compile(r"(\[\^\d+\])(?=\[\^\d+\])")
+
+
+def separate_markers(markdown: str) -> str:
+    """A separator between note markers that stand side by side, wherever they came from."""
+    return _ADJACENT_MARKERS.sub(lambda m: m.group(1) + NOTE_SEPARATOR, markdown) if "][^" in markdown else markdown
+
+
 class PageNotes:
+    """The citations of one page: a numbered note per work and locator, in order of first use, and
+    each work's full reference once, in the page's References."""
+
     def __init__(self, page: str, bibliography: Bibliography) -> None:
         self.page = page
         self.bibliography = bibliography
@@ -57,7 +73,7 @@ class PageNotes:
 
     def cite(self, citations: Sequence[Citation | Cited]) -> Md:
         """Footnote markers for a structured ``cite:`` list."""
-        return Md("".join(f"[^{self._number(c)}]" for c in citations))
+        return Md("".join(dict.fromkeys(f"[^{self._number(c)}]" for c in citations)))
 
     def editors(self) -> Md:
         """The mark of an editors' classification: a term no cited source states."""
@@ -84,11 +100,52 @@ class PageNotes:
         return Md("".join(chain.from_iterable(zip(segments, [*markers, ""], strict=True))).strip())
 
     def definitions(self) -> Md:
+        """Each note as a Chicago short note linking the page's full reference; the full reference
+        rides along, hidden in the list, for the tooltip a marker shows on hover."""
         lines = []
         for (key, locator), number in self.numbers.items():
             reference = self.bibliography.get(key)
-            text = reference.formatted.markdown if reference else escape_text(key)
-            where = f" ({escape_text(locator)})" if locator else ""
-            link = relative(self.page, SOURCES_PAGE, ref_anchor(key))
-            lines.append(f"[^{number}]: {text}{where} [In Sources]({link})")
+            if reference is None:
+                lines.append(f"[^{number}]: {escape_text(key)}" + (f", {escape_text(locator)}." if locator else "."))
+                continue
+            full = f'<span class="ref-full">{reference.formatted.markdown}</span>'
+            lines.append(f"[^{number}]: {full}{short_note(reference, locator)}")
         return Md("\n".join(lines))
+
+    def end_matter(self) -> Md:
+        """The page's Citations (the numbered notes) and References (each work once), for its end."""
+        if not self.numbers:
+            return Md("")
+        keys = dict.fromkeys(key for key, _ in self.numbers)
+        works = sorted((self.bibliography.references[k] for k in keys if k in self.bibliography.references),
+                       key=lambda ref: ref.sort_key())
+        sources = relative(self.page, SOURCES_PAGE)
+        references = [f"{ref.formatted.markdown} [In Sources]({sources}#{ref_anchor(ref.key)}){{: .in-sources }}\n"
+                      f"{{: #{ref_anchor(ref.key)} .reference }}" for ref in works]
+        legend = f"{EDITORS_MARK} {EDITORS_LEGEND}\n{{: .editors-legend }}\n\n" if self.editors_marked else ""
+        return Md(f"{legend}## Citations\n\n{FOOTNOTES_HERE}\n\n## References\n\n" + "\n\n".join(references))
+
+
+def without_citations(text: str) -> Md:
+    """Prose made safe with its citations left out: for a line on an index page, where the record's own
+    page carries the notes."""
+    groups = find_citations(text)
+    starts = [0] + [group.end for group in groups]
+    kept = "".join(text[start:group.start].rstrip() for start, group in zip(starts, groups, strict=False))
+    return Md(" ".join(safe_markdown(kept + text[starts[-1]:]).split()))
+
+
+def short_note(reference: Reference, locator: str | None) -> Md:
+    """Abbas, “Eye on the Middle East,” para. 9. — the short form linked to the page's full reference."""
+    short = reference.short
+    where = escape_text(locator) if locator else ""
+    if not short.title:
+        lead = f"[{escape_text(short.author)}](#{ref_anchor(reference.key)})"
+        return Md(f'<span class="ref-short">{lead}</span>' + (f", {where}." if where else "."))
+    title = escape_text(short.title)
+    author = f"{escape_text(short.author)}, " if short.author else ""
+    # A title that ends in its own mark (…, ?, !) takes no full stop after it.
+    stop = "," if where else "" if short.title.rstrip("\u2069")[-1:] in "\u2026?!." else "."
+    link = f"{author}*{title}*{stop}" if short.italic else f"{author}\u201c{title}{stop}\u201d"
+    tail = f' <span class="locator">{where}.</span>' if where else ""
+    return Md(f'<span class="ref-short">[{link}](#{ref_anchor(reference.key)})</span>{tail}')

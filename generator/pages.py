@@ -11,6 +11,7 @@ from .charts import attack_rows
 from .corpus import Corpus, Entry, Use
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .notes import SOURCES_PAGE
+from .words import field_words, label, list_words
 
 INVERSE_RELATION = {
     "ally": "Ally of", "affiliate": "Has affiliate", "splinter": "Has splinter group",
@@ -77,7 +78,8 @@ def build_links(corpus: Corpus) -> Links:
         for addressed in entry.record.addresses:
             roles[addressed.actor].append("addresses")
         for actor, names in roles.items():
-            links.options_for_actor[actor].append((entry, ", ".join(dict.fromkeys(names))))
+            links.options_for_actor[actor].append(
+                (entry, list_words([label("option_role", name) for name in dict.fromkeys(names)])))
         for attack in entry.record.responds_to:
             links.options_for_attack[attack].append(entry)
     for items in links.attacks_by.values():
@@ -101,6 +103,33 @@ def latest_reviewed(corpus: Corpus, count: int = 5) -> list[Entry]:
     return sorted(corpus.entries(), key=lambda e: (-e.record.reviewed.toordinal(), e.record.title.casefold()))[:count]
 
 
+# Relations that say what an actor is part of, or who is part of it: the key-facts box lists them,
+# in this order, from this actor's side ("out") and from the other's ("in").
+FACT_RELATIONS = [("leader", "in", "Led by"), ("leader", "out", "Leader of"), ("member", "out", "Member of"),
+                  ("member", "in", "Members"), ("affiliate", "out", "Affiliate of"), ("affiliate", "in", "Affiliates"),
+                  ("splinter", "out", "Splinter of"), ("splinter", "in", "Splinter groups"),
+                  ("sponsor", "in", "Sponsored by")]
+
+
+def actor_relations(entry: Entry, links: Links) -> tuple[list[Any], list[Any]]:
+    """(key facts, table rows): facts as (label, [(other id, relation)]), rows as (label, other id, relation)."""
+    out = [(r.type.value, "out", r.actor, r) for r in entry.record.relations]
+    inward = [(r.type.value, "in", source.id, r) for source, r in links.relations_in.get(entry.id, [])]
+    facts = [(title, [(other, r) for kind, side, other, r in out + inward if (kind, side) == (k, d)])
+             for k, d, title in FACT_RELATIONS]
+    rows = [((RELATION if side == "out" else INVERSE_RELATION)[kind], other, r)
+            for kind, side, other, r in out + inward]
+    return [(title, items) for title, items in facts if items], rows
+
+
+def proposer_groups(option: Any) -> list[tuple[str, list[Any]]]:
+    """The option's proposers by role, as readers see the roles: "Proposed by", "Discussed by"."""
+    groups: dict[str, list[Any]] = {}
+    for proposer in option.proposers:
+        groups.setdefault(label("proposer", proposer.role), []).append(proposer)
+    return list(groups.items())
+
+
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
     path = record_path(entry.kind, entry.id)
     context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],
@@ -109,16 +138,24 @@ def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
                                "yaml_path": source_path(entry.kind, entry.id),
                                "json_path": json_path(entry.kind, entry.id)}
     if isinstance(entry.record, Actor):
+        relation_facts, relations = actor_relations(entry, links)
         context |= {
-            "relations_out": entry.record.relations,
-            "relations_in": links.relations_in.get(entry.id, []),
+            "relation_facts": relation_facts,
+            "relations": relations,
             "attacks": links.attacks_by.get(entry.id, []),
             "options": links.options_for_actor.get(entry.id, []),
         }
     elif isinstance(entry.record, Attack):
         context |= {"options": links.options_for_attack.get(entry.id, [])}
+    else:
+        context |= {"proposer_facts": proposer_groups(entry.record)}
     template = {"actors": "actor.md.j2", "attacks": "attack.md.j2", "policy-options": "option.md.j2"}
     return Page(path, template[entry.kind], context, source=entry.path)
+
+
+# The Actors index, one section per kind of actor.
+ACTOR_GROUPS = [("Militant groups", ("militant-group",)), ("States and governments", ("state", "government")),
+                ("Organisations", ("organisation",)), ("People", ("person",))]
 
 
 def _index_page(corpus: Corpus, links: Links, kind: str) -> Page:
@@ -127,16 +164,20 @@ def _index_page(corpus: Corpus, links: Links, kind: str) -> Page:
         entries.sort(key=lambda e: (e.record.date[0].value.sort_key(), e.id))
     else:
         entries.sort(key=lambda e: (e.record.title.casefold(), e.id))
-    return Page(f"{kind}/index.md", f"index-{kind}.md.j2", {"entries": entries, "kind": kind})
+    context: dict[str, Any] = {"entries": entries, "kind": kind}
+    if kind == "actors":
+        context["groups"] = [(title, [e for e in entries if e.record.category.value in categories])
+                             for title, categories in ACTOR_GROUPS]
+    return Page(f"{kind}/index.md", f"index-{kind}.md.j2", context)
 
 
 def uses_by_record(uses: list[Use]) -> list[tuple[str, str, list[str]]]:
-    """(kind, id, fields) per citing record, in the order the uses come."""
+    """(kind, id, sections) per citing record, in the order the uses come; sections as readers see them."""
     grouped: dict[tuple[str, str], list[str]] = {}
     for use in uses:
         fields = grouped.setdefault((use.kind, use.id), [])
-        if use.field not in fields:
-            fields.append(use.field)
+        if field_words(use.field) not in fields:
+            fields.append(field_words(use.field))
     return [(kind, id, fields) for (kind, id), fields in grouped.items()]
 
 

@@ -22,8 +22,10 @@ from .compiled import THEME_TEMPLATES
 from .corpus import Corpus, Project
 from .diagnostics import Severity, format_text, summary
 from .generate import fill_markers, generate, marker_blocks, static_files
+from .mdext import REQUIRED
 from .memory import making_long_lived, release_long_lived
 from .sanitize import sanitize
+from .vendor import SCRIPT, STYLESHEET
 
 log = logging.getLogger("mkdocs.plugins.briefs")
 
@@ -33,6 +35,24 @@ class BriefsConfig(Config):
     bib = c.Type(str, default="bib")
     seeds = c.Type(str, default="seeds")
     review_period_days = c.Type(int, default=365)
+
+
+def _title_casefold(mapping: Any) -> str:
+    return str(mapping.item.title).casefold()
+
+
+def _sort_tags_as_readers_do(config: MkDocsConfig) -> None:
+    """Material's tags listing sorts by code point: "al-Qaeda" after "Zamir Kabulov". Readers expect
+    the alphabet, so tags and their pages sort case-insensitively unless the project chose otherwise."""
+    from material.plugins.tags import item_title, tag_name, tag_name_casefold
+
+    tags = config.plugins.get("material/tags")
+    if tags is None:
+        return
+    if tags.config.tags_sort_by is tag_name:
+        tags.config.tags_sort_by = tag_name_casefold
+    if tags.config.listings_sort_by is item_title:
+        tags.config.listings_sort_by = _title_casefold
 
 
 class BriefsPlugin(BasePlugin[BriefsConfig]):
@@ -45,6 +65,16 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.sanitizing: list[tuple[Page, Future[str]]] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not config.repo_url:  # no repository: no edit links to nowhere
+            config.edit_uri = None
+        for extension in REQUIRED:  # what the generated pages are written for
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if SCRIPT not in map(str, config.extra_javascript):
+            config.extra_javascript.append(SCRIPT)  # type: ignore[arg-type]  # MkDocs reads a str as a script
+        _sort_tags_as_readers_do(config)
         root = Path(config.config_file_path).resolve().parent
         self.project = Project(root, self.config.content, self.config.bib, self.config.seeds,
                                self.config.review_period_days, config.site_name, config.site_url or "")

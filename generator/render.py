@@ -14,15 +14,24 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .corpus import Corpus
 from .models import KIND_LABELS, SLUG_PATTERN
-from .notes import EDITORS_MARK, SOURCES_PAGE, Md, PageNotes, ref_anchor, relative
+from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative, separate_markers, without_citations
 from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, record_path
 from .prose import escape_text
 from .review import differ
-from .words import date_words, label, number_words, place_words, span_words
+from .words import (
+    STATUS_MEANING,
+    basis_words,
+    count_words,
+    date_words,
+    label,
+    missing_facts,
+    number_words,
+    place_words,
+    span_words,
+)
 
 SLUG = re.compile(SLUG_PATTERN)
 _BLANK_LINES = re.compile(r"\n{3,}")
-EDITORS_LEGEND = "marks the editors' classification: a term no cited source states."
 
 
 def _finalize(value: Any) -> str:
@@ -31,6 +40,12 @@ def _finalize(value: Any) -> str:
     if value is None:
         return ""
     return escape_text(str(value))
+
+
+def _cell(text: str) -> Md:
+    """A value on one line of a table row: plain text escaped, Markdown kept, its pipes not splitting the row."""
+    markdown = text if isinstance(text, Md) else escape_text(str(text))
+    return Md(markdown.replace("\n", " ").replace("|", "\\|"))
 
 
 def _slug(value: str) -> Md:
@@ -54,10 +69,13 @@ def environment() -> Environment:
     env.globals |= {"RELATION": RELATION, "INVERSE_RELATION": INVERSE_RELATION,
                     "KIND_LABELS": KIND_LABELS, "number_words": number_words, "differ": differ,
                     "date_words": date_words, "span_words": span_words, "place_words": place_words, "label": label,
+                    "basis_words": basis_words, "without_citations": without_citations, "count_words": count_words,
+                    "missing_facts": missing_facts, "status_meaning": STATUS_MEANING.get,
                     "ref_anchor": ref_anchor}
-    env.filters["cell"] = lambda text: Md(str(text).replace("\n", " ").replace("|", "\\|"))
+    env.filters["cell"] = _cell
     env.filters["md"] = Md  # only for Markdown the generator made (formatted references, anchors)
     env.filters["slug"] = _slug
+    env.filters["first_upper"] = lambda text: Md(text[:1].upper() + text[1:])
     return env
 
 
@@ -83,9 +101,7 @@ def render_page(page: Page, corpus: Corpus) -> str:
     template = environment().get_template(page.template)
     context = page.context | {"notes": notes, "links": PageLinks(page.path, corpus),
                               "corpus": corpus, "counts": counts(corpus)}
-    body = _BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n")
-    if notes.editors_marked:
-        body += f"\n\n{EDITORS_MARK} {EDITORS_LEGEND}\n{{: .editors-legend }}"
+    body = separate_markers(_BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n"))
     definitions = notes.definitions()
     return body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
 

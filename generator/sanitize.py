@@ -7,13 +7,13 @@ import nh3
 TAGS = {
     "a", "abbr", "article", "blockquote", "br", "code", "del", "details", "div", "em", "figure",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul", "bdi",
+    "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul", "bdi", "dl", "dt", "dd",
 }
 ATTRIBUTES = {
     "*": {"class", "id", "title", "dir"},
     "a": {"href"},
     "div": {"data-spec", "role", "aria-label"},
-    "td": {"align", "colspan"},
+    "td": {"align", "colspan", "data-label"},
     "th": {"align", "colspan"},
 }
 

@@ -11,7 +11,9 @@ import yaml
 
 from .corpus import Corpus, Project
 from .generate import fill_markers, generate, marker_blocks, static_files, write_static
+from .mdext import REQUIRED
 from .plugin import BriefsPlugin
+from .vendor import SCRIPT, STYLESHEET
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -95,6 +97,12 @@ def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
     config = _read_config(config_file)
     config["plugins"] = [p for p in config.get("plugins", []) if p != "briefs"
                          and not (isinstance(p, dict) and "briefs" in p)]
+    config["markdown_extensions"] = required_extensions(config.get("markdown_extensions") or [])
+    config["extra_css"] = [*config.get("extra_css", []), STYLESHEET]
+    config["extra_javascript"] = [*config.get("extra_javascript", []), SCRIPT]
+    # The tree's pages are generated: "edit this page" would open Markdown, not the YAML record it
+    # comes from, which only the plugin knows. An empty edit_uri turns the edit links off.
+    config["edit_uri"] = ""
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     custom_dir = config.get("theme", {}).get("custom_dir")
@@ -106,6 +114,12 @@ def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
         config["theme"]["custom_dir"] = "overrides"
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                     encoding="utf-8")
+
+
+def required_extensions(extensions: list[Any]) -> list[Any]:
+    """The project's Markdown extensions and those the generated pages need (mdext.REQUIRED)."""
+    named = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
+    return list(extensions) + [name for name in REQUIRED if name not in named]
 
 
 def build_site(corpus: Corpus, config_file: Path, strict: bool) -> Path:

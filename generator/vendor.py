@@ -1,4 +1,6 @@
-"""Browser libraries the site serves itself (never from a CDN), installed by npm from package.json."""
+"""What the site's pages load besides MkDocs and Material: the briefs' own stylesheet and script
+(package files), and browser libraries installed by npm from package.json. All are served by the
+site itself, never from a CDN."""
 
 from __future__ import annotations
 
@@ -11,6 +13,17 @@ VENDOR_FILES = {
     "assets/vendor/vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
     "assets/vendor/countries-110m.json": "world-atlas/countries-110m.json",
 }
+
+
+# The briefs' own look and behaviour (key facts, notes, phones, print, charts): the plugin links them
+# from every page, and `briefs render` writes them into its tree with the links in mkdocs.yml.
+ASSETS = Path(__file__).resolve().parent / "assets"
+STYLESHEET = "assets/briefs/briefs.css"
+SCRIPT = "assets/briefs/briefs.js"
+
+
+def asset_files() -> dict[str, Path]:
+    return {STYLESHEET: ASSETS / "briefs.css", SCRIPT: ASSETS / "briefs.js"}
 
 
 class MissingVendorFiles(RuntimeError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +30,11 @@ LABELS: dict[str, dict[str, str]] = {
     "status": {"proposed": "Proposed", "recommended": "Recommended", "discussed": "Discussed",
                "under-consideration": "Under consideration", "in-place": "In place", "rejected": "Rejected",
                "lapsed": "No longer in place"},
+    "proposer": {"proposes": "Proposed by", "recommends": "Recommended by", "discusses": "Discussed by",
+                 "practises": "Practised by", "supports": "Supported by", "opposes": "Opposed by"},
+    "option_role": {"proposes": "proposes it", "recommends": "recommends it", "discusses": "discusses it",
+                    "practises": "practises it", "supports": "supports it", "opposes": "opposes it",
+                    "addresses": "it addresses this actor"},
     "role": {"proposes": "Proposes", "recommends": "Recommends", "discusses": "Discusses", "practises": "Practises",
              "supports": "Supports", "opposes": "Opposes"},
     "basis": {"claimed": "claimed", "attributed": "attributed", "suspected": "suspected"},
@@ -54,10 +60,12 @@ def label(vocabulary: str, term: str) -> str:
     return LABELS[vocabulary].get(term, term)
 
 
-def date_words(date: PartialDate | None) -> str:
+def date_words(date: PartialDate | dt.date | None) -> str:
     """"2024", "January 2024" or "3 January 2024": as precise as the source, no more."""
     if date is None:
         return ""
+    if isinstance(date, dt.date):
+        return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
     if date.month is None:
         return str(date.year)
     month = MONTHS[date.month - 1]
@@ -86,12 +94,17 @@ def number_words(value: Any) -> str:
     return QUALIFIER[value.qualifier] + text
 
 
-def list_words(items: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+def count_words(count: int, noun: str, plural: str | None = None) -> str:
+    """"1 attack", "5 attacks", "1 policy option"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def list_words(items: Sequence[str], conjunction: str = "and") -> str:
+    """"A", "A and B", "A, B and C" (or "A, B or C" after a "no")."""
     items = [item for item in items if item]
     if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 def place_words(location: Any) -> str:
@@ -99,3 +112,42 @@ def place_words(location: Any) -> str:
     if location is None:
         return ""
     return ", ".join(part for part in (location.place, location.region, list_words(location.country)) if part)
+
+
+def basis_words(perpetrator: Any) -> str:
+    """"claimed", "attributed by US intelligence", "suspected"."""
+    basis = label("basis", perpetrator.basis)
+    return f"{basis} by {perpetrator.by}" if perpetrator.by else basis
+
+
+def missing_facts(attack: Any) -> str:
+    """One sentence for every key fact no source gives, instead of a row of "not given"."""
+    missing = [] if attack.location else ["place"]
+    if not attack.perpetrators:
+        missing.append("perpetrator")
+    killed, injured = attack.casualties.killed, attack.casualties.injured
+    if not (killed or injured):
+        missing.append("casualty figures")
+    elif not killed or not injured:
+        missing.append("number killed" if not killed else "number injured")
+    return f"The sources give no {list_words(missing, 'or')}." if missing else ""
+
+
+# The sections a field appears under on a record's page, for "cited by" lists.
+SECTIONS = {"summary": "Summary", "description": "Role or description", "aliases": "Also known as",
+            "category": "Category", "founded": "Founded", "strength": "Strength", "history": "History",
+            "ideology": "Ideology and goals", "leadership": "Leadership", "areas": "Areas of operation",
+            "targets_and_tactics": "Targets and tactics", "relations": "Relations", "notes": "Notes",
+            "date": "Date", "end_date": "Until", "location": "Place", "perpetrators": "Perpetrators",
+            "attack_types": "Attack type", "target_types": "Target", "casualties": "Casualties",
+            "killed": "Killed", "injured": "Injured", "attackers": "The attackers", "proposers": "Who proposes it",
+            "addresses": "Addresses", "mechanism": "Mechanism", "benefits": "Benefits", "risks": "Risks",
+            "status": "Status", "type": "relation type", "note": "note", "covers": "What it covers"}
+
+
+def field_words(field: str) -> str:
+    """A field path as readers see its section: "founded.note" → "Founded (note)"."""
+    parts = [part for part in field.split(".") if part != "casualties"] or ["casualties"]
+    head = SECTIONS.get(parts[0], parts[0].replace("_", " ").capitalize())
+    rest = [SECTIONS.get(part, part.replace("_", " ")) for part in parts[1:]]
+    return f"{head} ({', '.join(rest)})" if rest else head

@@ -153,29 +153,6 @@ def test_crawl_finds_no_broken_link_or_anchor(browser, real_site: Path) -> None:
     assert broken == []
 
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGE_KINDS = ["/", "/actors/", "/actors/iskp/", "/attacks/", "/attacks/kerman-2024/", "/policy-options/",
-              "/policy-options/intelligence-sharing-with-taliban/", "/sources/", "/sources/tarzi-2024/",
-              "/timeline/", "/review/", "/data/", "/about/"]
-
-
-def test_axe_finds_no_serious_violation_on_any_page_kind(browser, real_site: Path) -> None:
-    assert AXE.exists(), "run `make test` (it runs npm ci) to install axe-core"
-    found = {}
-    with serve(real_site) as base:
-        page = browser.new_page()
-        for path in PAGE_KINDS:
-            page.goto(base + path, wait_until="networkidle")
-            page.add_script_tag(path=str(AXE))
-            violations = page.evaluate("async () => (await axe.run(document)).violations"
-                                       ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))")
-            serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-            if serious:
-                found[path] = serious
-        page.close()
-    assert found == {}
-
-
 def test_site_opened_from_disk_links_to_index_files(browser, real_site: Path) -> None:
     page = browser.new_page()
     page.goto((real_site / "index.html").as_uri(), wait_until="load")
@@ -187,7 +164,7 @@ def test_site_opened_from_disk_links_to_index_files(browser, real_site: Path) ->
 
 
 @pytest.mark.parametrize(("query", "expected"), [("TTP", "/actors/ttp/"), ("Kerman bombings", "/attacks/kerman-2024/"),
-                                                 ("Crocus City Hall", "/attacks/moscow-2024/")])
+                                                 ("Moscow concert hall", "/attacks/moscow-2024/")])
 def test_search_finds_shipped_records_by_name_and_alias(browser, real_site: Path, query: str, expected: str) -> None:
     links = search(browser, real_site, query)
     assert urlsplit(links[0]).path == expected, links[:5]

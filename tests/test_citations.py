@@ -36,16 +36,28 @@ def notes() -> PageNotes:
 
 def test_notes_are_numbered_by_first_use_and_reused(notes: PageNotes) -> None:
     text = notes.prose("One [@doe2023, p. 3]. Two [@roe2023; @doe2023, p. 3].")
-    assert text == "One[^1]. Two[^2][^1]."
+    assert text == "One[^1]. Two[^2][^1]."  # render_page separates the two (separate_markers)
     assert notes.cite([Citation(key="roe2023")]) == "[^2]"
 
 
-def test_note_text_is_the_formatted_reference_with_locator_and_link(notes: PageNotes) -> None:
+def test_a_note_is_a_short_note_with_its_locator_linking_the_full_reference(notes: PageNotes) -> None:
     notes.prose("x [@doe2023, p. 3]")
+    full = ("Doe, Jane, and Jörg Müller\\. “Bombings in Exampleland: A Survey\\.” *Journal of Examples* 4, "
+            "no\\. 2 \\(June 2023\\): 10–25\\. [https://doi\\.org/10\\.1234/example\\.2023]"
+            "(https://doi.org/10.1234/example.2023)\\.")
     assert notes.definitions().splitlines()[0] == (
-        "[^1]: Doe, Jane, and Jörg Müller\\. “Bombings in Exampleland: A Survey\\.” *Journal of Examples* 4, "
-        "no\\. 2 \\(June 2023\\): 10–25\\. [https://doi\\.org/10\\.1234/example\\.2023]"
-        "(https://doi.org/10.1234/example.2023)\\. (p. 3) [In Sources](../sources/index.md#ref-doe2023)")
+        f'[^1]: <span class="ref-full">{full}</span><span class="ref-short">'
+        '[Doe and Müller, “Bombings in Exampleland,”](#ref-doe2023)</span> <span class="locator">p. 3.</span>')
+    # Each work once, in the page's References; the notes above only point at it.
+    end = notes.end_matter()
+    assert end.count("https://doi.org/10.1234/example.2023)") == 1
+    assert "{: #ref-doe2023 .reference }" in end and end.index("## Citations") < end.index("## References")
+
+
+def test_markers_side_by_side_are_separated_and_a_marker_after_text_is_not(notes: PageNotes) -> None:
+    from generator.notes import NOTE_SEPARATOR, separate_markers
+
+    assert separate_markers("one[^1][^2] two[^3]. three[^4]") == f"one[^1]{NOTE_SEPARATOR}[^2] two[^3]. three[^4]"
 
 
 def test_prose_cannot_inject_markup(notes: PageNotes) -> None:

@@ -110,8 +110,8 @@ def test_render_tree_builds_with_plain_mkdocs(project, tmp_path: Path) -> None:
     assert code == 0
     assert "- briefs" not in (out / "mkdocs.yml").read_text()
     assert (out / "docs" / "attacks" / "example-market-bombing.md").read_text().startswith("---\nsearch:")
-    assert "| [3](attacks/index.md)" not in (out / "docs" / "index.md").read_text()
-    assert "[1](attacks/index.md)" in (out / "docs" / "index.md").read_text()
+    assert "<!-- briefs:counts -->" not in (out / "docs" / "index.md").read_text()
+    assert "[1 attack](attacks/index.md)" in (out / "docs" / "index.md").read_text()
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(out / "mkdocs.yml")],
                            capture_output=True, text=True)
     assert plain.returncode == 0, plain.stderr
