@@ -11,22 +11,31 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import pybtex.errors
-from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from .bibstyle import ChicagoStyle, clean_latex, entry_date, person_name
+from .bibstyle import (
+    ADDRESS_FIELDS,
+    ChicagoStyle,
+    SiteMarkdown,
+    address_problem,
+    entry_date,
+    field_text,
+    person_name,
+    verbatim,
+)
 from .diagnostics import Diagnostic, Position, error, warning
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
 _STYLE = ChicagoStyle()
 # Backend instances reused: render_as() looks each one up through entry points every call.
 _TEXT = TextBackend()
-_MARKDOWN = MarkdownBackend()
+_MARKDOWN = SiteMarkdown()
 _FORMATTED: dict[tuple[object, ...], Formatted] = {}  # entry content → its formatting
 _FORMATTED_LIMIT = 50_000  # entries; past it the cache starts again
 
@@ -47,7 +56,7 @@ class Reference:
 
     @cached_property
     def fields(self) -> dict[str, str]:
-        return {name.lower(): clean_latex(value) for name, value in self.entry.fields.items()}
+        return {name.lower(): field_text(name, value) for name, value in self.entry.fields.items()}
 
     @cached_property
     def persons(self) -> dict[str, list[str]]:
@@ -83,6 +92,14 @@ class Reference:
         return (first.casefold(), entry_date(self.entry)[0], self.key)
 
 
+class Place(NamedTuple):
+    """Where an entry starts, and its key as spelled there."""
+
+    line: int
+    offset: int
+    key: str
+
+
 @dataclass
 class Bibliography:
     references: dict[str, Reference]
@@ -92,15 +109,42 @@ class Bibliography:
         return self.references.get(key)
 
 
-def _entry_lines(text: str) -> dict[str, list[int]]:
-    lines: dict[str, list[int]] = {}
+def _entry_places(text: str) -> dict[str, list[Place]]:
+    """Each key, casefolded as BibTeX compares keys → where the entries with that key start."""
+    places: dict[str, list[Place]] = {}
     line, counted_to = 1, 0
     for match in _ENTRY_START.finditer(text):
         line += text.count("\n", counted_to, match.start())
         counted_to = match.start()
         if match.group(1).lower() not in ("string", "preamble", "comment"):
-            lines.setdefault(match.group(2), []).append(line)
-    return lines
+            key = match.group(2)
+            places.setdefault(key.casefold(), []).append(Place(line, match.start(), key))
+    return places
+
+
+def _spelled(first: str, again: str) -> str:
+    return f" as '{first}'" if first != again else ""
+
+
+def _field_position(text: str, rel: str, entry: Place, name: str) -> Position:
+    """Where the entry writes the field, or where it starts."""
+    match = re.compile(rf"(?<![\w-]){name}\s*=", re.IGNORECASE).search(text, entry.offset)
+    if match is None:
+        return Position(rel, entry.line)
+    line = entry.line + text.count("\n", entry.offset, match.start())
+    return Position(rel, line, match.start() - text.rfind("\n", 0, match.start()))
+
+
+def _address_problems(entry: Entry, text: str, rel: str, place: Place) -> list[Diagnostic]:
+    """A url, doi or eprint that cannot be a link is refused: never rewritten, never dropped unsaid."""
+    found = []
+    for name in ADDRESS_FIELDS:
+        value = verbatim(entry.fields.get(name, ""))
+        problem = address_problem(name, value) if value else None
+        if problem:
+            found.append(error(_field_position(text, rel, place, name), "bad-url",
+                               f"reference '{place.key}' has {problem.message}: '{value}'", problem.hint))
+    return found
 
 
 def _parse_file(file: Path, rel: str) -> tuple[BibliographyData | None, str, list[Diagnostic]]:
@@ -140,6 +184,7 @@ def _inherit(child: Entry, parent: Entry) -> Entry:
 
 def load_bibliography(files: list[Path], root: Path) -> Bibliography:
     references: dict[str, Reference] = {}
+    by_folded: dict[str, Reference] = {}  # BibTeX keys differ by more than case
     diagnostics: list[Diagnostic] = []
     for file in sorted(files):
         rel = file.relative_to(root).as_posix()
@@ -147,18 +192,22 @@ def load_bibliography(files: list[Path], root: Path) -> Bibliography:
         diagnostics += problems
         if data is None:
             continue
-        lines = _entry_lines(text)
-        for key, entry in data.entries.items():
-            found = lines.get(key, [1])
-            for line in found[1:]:
-                diagnostics.append(error(Position(rel, line), "duplicate-reference",
-                                         f"duplicate BibTeX key '{key}' (first at line {found[0]})"))
-            if key in references:
-                first = references[key].pos
-                diagnostics.append(error(Position(rel, found[0]), "duplicate-reference",
-                                         f"duplicate BibTeX key '{key}' (first at {first})"))
+        places = _entry_places(text)
+        for key, entry in data.entries.items():  # pybtex keeps the first of keys equal but for case
+            first, *again = places.get(key.casefold(), [Place(1, 0, key)])
+            for place in again:
+                diagnostics.append(error(Position(rel, place.line), "duplicate-reference",
+                                         f"duplicate BibTeX key '{place.key}' "
+                                         f"(first at line {first.line}{_spelled(first.key, place.key)})"))
+            earlier = by_folded.get(key.casefold())
+            if earlier is not None:
+                diagnostics.append(error(Position(rel, first.line), "duplicate-reference",
+                                         f"duplicate BibTeX key '{first.key}' "
+                                         f"(first at {earlier.pos}{_spelled(earlier.key, first.key)})"))
                 continue
-            references[key] = Reference(key, entry.type.lower(), entry, Position(rel, found[0]))
+            references[key] = by_folded[key.casefold()] = Reference(
+                key, entry.type.lower(), entry, Position(rel, first.line))
+            diagnostics += _address_problems(entry, text, rel, first)
     _resolve_crossrefs(references, diagnostics)
     return Bibliography(dict(sorted(references.items())), diagnostics)
 

@@ -44,8 +44,8 @@ def test_note_text_is_the_formatted_reference_with_locator_and_link(notes: PageN
     notes.prose("x [@doe2023, p. 3]")
     assert notes.definitions().splitlines()[0] == (
         "[^1]: Doe, Jane, and Jörg Müller\\. “Bombings in Exampleland: A Survey\\.” *Journal of Examples* 4, "
-        "no\\. 2 \\(June 2023\\): 10–25\\. [https://doi\\.org/10\\.1234/example\\.2023]"
-        "(https://doi.org/10.1234/example.2023)\\. (p. 3) [In Sources](../sources/index.md#ref-doe2023)")
+        "no\\. 2 \\(June 2023\\): 10–25\\. <a href=\"https://doi.org/10.1234/example.2023\">"
+        "https://doi\\.org/10\\.1234/example\\.2023</a>\\. (p. 3) [In Sources](../sources/index.md#ref-doe2023)")
 
 
 def test_prose_cannot_inject_markup(notes: PageNotes) -> None:
