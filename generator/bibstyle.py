@@ -33,6 +33,9 @@ _COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 _ESCAPED = re.compile(r"\\(.)")
 _SPACE = re.compile(r"\s+")
 _LATEX_CHARS = re.compile(r"[\\{}$~`'-]")
+# What latexcodec changes (commands, ties, dashes, quotes): without it, braces and math
+# marks are all there is to drop, and the codec, slow per character, is not needed.
+_FOR_LATEXCODEC = re.compile(r"[\\~]|--|''|``|[?!]`")
 # What latexcodec would lose or misread, taken out before it runs: \url's argument is verbatim
 # (a % in it is no comment), and an escaped special or a text symbol must not be taken for
 # the braces, math marks and backslashes that cleaning drops.
@@ -44,6 +47,7 @@ _LITERAL = re.compile(
     r"|\\(?P<special>[$%&#_{}])"
     r"|\\(?P<spacing>[ ,;:!/@\\-])"
 )
+_URL_ESCAPE = re.compile(r"\\([_%#&$~])")
 _SYMBOLS = {"textbackslash": "\\", "textasciicircum": "^", "textasciitilde": "~", "textunderscore": "_",
             "textdollar": "$", "textbraceleft": "{", "textbraceright": "}"}
 _SPACING = {" ": " ", ",": " ", ";": " ", ":": " ", "\\": " "}  # \! \/ \@ \- print nothing
@@ -56,6 +60,8 @@ _URI = re.compile(rf"^{_URI_PART}(?:#{_URI_PART})?$")
 
 def _decode(latex: str) -> str:
     """LaTeX accents and symbols to Unicode; commands, braces and math marks dropped."""
+    if not _FOR_LATEXCODEC.search(latex):
+        return latex.replace("{", "").replace("}", "").replace("$", "")
     try:
         text = codecs.decode(latex, "ulatex")  # type: ignore[call-overload]  # latexcodec: str → str
     except (ValueError, TypeError, IndexError):  # latexcodec gives up on some broken input
@@ -67,8 +73,8 @@ def _decode(latex: str) -> str:
 
 
 def _literal(match: re.Match[str]) -> str:
-    if match["url"] is not None:
-        return match["url"]
+    if match["url"] is not None:  # % and # are escaped in a \url inside a field (as _ often is)
+        return _URL_ESCAPE.sub(r"\1", match["url"])
     if match["href"] is not None:
         return clean_latex(match["label"]) or match["href"]
     if match["symbol"]:
@@ -376,8 +382,9 @@ def publication(children: Any, context: dict[str, Any]) -> Text:
     place = _field(entry, "address") or _field(entry, "location")
     publisher = (_field(entry, "publisher") or _field(entry, "institution")
                  or _field(entry, "organization") or _field(entry, "school"))
+    place_of = ": " if publisher else ", "  # Place: Publisher, but Place, Year
     tail = _joined(", ", [part for part in (publisher, entry_date(entry)[0]) if part])
-    text = _joined(": ", [part for part in (place, tail) if part])
+    text = _joined(place_of, [part for part in (place, tail) if part])
     if not text:
         raise FieldIsMissing("publisher", entry)
     return text
