@@ -12,11 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pybtex.errors
 from pybtex.backends.plaintext import Backend as TextBackend
-from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database import BibliographyData, Entry, InvalidNameString, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
@@ -103,6 +103,13 @@ class Place(NamedTuple):
     key: str
 
 
+class ParsedFile(NamedTuple):
+    data: BibliographyData | None
+    text: str
+    places: dict[str, list[Place]]  # see _entry_places
+    diagnostics: list[Diagnostic]
+
+
 @dataclass
 class Bibliography:
     references: dict[str, Reference]
@@ -150,26 +157,45 @@ def _address_problems(entry: Entry, text: str, rel: str, place: Place) -> list[D
     return found
 
 
-def _parse_file(file: Path, rel: str) -> tuple[BibliographyData | None, str, list[Diagnostic]]:
+class _Parser(Parser):
+    """pybtex's BibTeX parser, noting the entry in which each problem without a line (a name
+    with too many commas, a field given twice) was found."""
+
+    def __init__(self, problems: list[Exception]) -> None:
+        super().__init__()
+        self.problems = problems
+        self.entry_of: dict[int, str] = {}  # id(problem) → its entry's key
+
+    def process_entry(self, entry_type: str, key: str, fields: Any) -> None:
+        known = len(self.problems)
+        super().process_entry(entry_type, key, fields)
+        self.entry_of |= {id(problem): key for problem in self.problems[known:]}
+
+
+def _parse_file(file: Path, rel: str) -> ParsedFile:
     raw = file.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return None, "", [error(Position(rel, line), "encoding", "file is not UTF-8")]
+        return ParsedFile(None, "", {}, [error(Position(rel, line), "encoding", "file is not UTF-8")])
+    places = _entry_places(text)
     diagnostics = []
     with pybtex.errors.capture() as problems:
-        data = Parser().parse_string(text)
+        parser = _Parser(problems)
+        data = parser.parse_string(text)
     for problem in problems:
-        line = getattr(problem, "lineno", None) or 1
+        key = parser.entry_of.get(id(problem), "")
+        line = getattr(problem, "lineno", None) or places.get(key.casefold(), [Place(1, 0, key)])[0].line
         message = str(problem)
         if isinstance(problem, PybtexSyntaxError):
             message = re.sub(r"^(syntax error in line \d+: |undefined string in line \d+: )", "", message)
             message = ("undefined @string macro " + message
                        if type(problem).__name__ == "UndefinedMacro" else message)
+        hint = "join names with 'and': {Case, A. and Lassalle, D.}" if isinstance(problem, InvalidNameString) else None
         if "repeated bibliography entry" not in message:
-            diagnostics.append(error(Position(rel, line), "bibtex-syntax", message))
-    return data, text, diagnostics
+            diagnostics.append(error(Position(rel, line), "bibtex-syntax", message, hint))
+    return ParsedFile(data, text, places, diagnostics)
 
 
 def _inherit(child: Entry, parent: Entry) -> Entry:
@@ -191,11 +217,10 @@ def load_bibliography(files: list[Path], root: Path) -> Bibliography:
     diagnostics: list[Diagnostic] = []
     for file in sorted(files):
         rel = file.relative_to(root).as_posix()
-        data, text, problems = _parse_file(file, rel)
+        data, text, places, problems = _parse_file(file, rel)
         diagnostics += problems
         if data is None:
             continue
-        places = _entry_places(text)
         for key, entry in data.entries.items():  # pybtex keeps the first of keys equal but for case
             first, *again = places.get(key.casefold(), [Place(1, 0, key)])
             for place in again:

@@ -125,6 +125,16 @@ def test_errors_name_file_and_line(tmp_path: Path) -> None:
     ]
 
 
+def test_problems_without_a_line_are_reported_at_their_entry(tmp_path: Path) -> None:
+    bib = load(tmp_path, refs="@misc{ok, title={T}}\n\n@misc{names,\n"
+                              "  author={A. Case, D. Lassalle, M. Meltzer, S. Koessel},\n  title={T}, title={Again}}\n")
+    assert [(str(d.pos), d.message, d.hint) for d in bib.diagnostics] == [
+        ("refs.bib:3:1", "Too many commas in 'A. Case, D. Lassalle, M. Meltzer, S. Koessel'",
+         "join names with 'and': {Case, A. and Lassalle, D.}"),
+        ("refs.bib:3:1", "entry with key names has a duplicate title field", None),
+    ]
+
+
 def test_formatting_is_kept_for_the_next_build_until_the_entry_changes(tmp_path: Path) -> None:
     entry = "@book{{k, author={{Tarzi, Amin}}, title={{{title}}}, publisher={{Hurst}}, year=2024}}"
     first = load(tmp_path, refs=entry.format(title="Khorasan")).references["k"].formatted
