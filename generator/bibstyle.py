@@ -28,7 +28,7 @@ from .prose import needs_isolation
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 ADDRESS_FIELDS = ("doi", "eprint", "url")  # verbatim, and shown in this order
-DOI_RESOLVER = "https://doi.org/"
+_DOI_RESOLVER = "https://doi.org/"
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 _ESCAPED = re.compile(r"\\(.)")
 _SPACE = re.compile(r"\s+")
@@ -167,8 +167,8 @@ def web_addresses(entry: Entry) -> dict[str, Address]:
         if not value or _is_identifier(name, value) or address_problem(name, value):
             continue
         if name == "doi" and _DOI.match(value):
-            addresses[name] = Address(DOI_RESOLVER + quote(value, safe=_URI_SAFE.replace("?", "")),
-                                      DOI_RESOLVER + value)
+            addresses[name] = Address(_DOI_RESOLVER + quote(value, safe=_URI_SAFE.replace("?", "")),
+                                      _DOI_RESOLVER + value)
         else:
             addresses[name] = Address(value, value)
     return addresses
@@ -232,10 +232,10 @@ def _ends_in_punctuation(text: Any) -> bool:
 
 
 def _joined(sep: str, parts: Sequence[Any]) -> Text:
-    """The parts joined by ``sep``; after a part that ends in punctuation, the full stop or
-    comma of ``sep`` is left out ("Krebs, B." and "2019." take no second one)."""
+    """The parts that are not empty joined by ``sep``; after a part that ends in punctuation,
+    the full stop or comma of ``sep`` is left out ("Krebs, B." and "2019." take no second one)."""
     text = Text()
-    for part in parts:
+    for part in filter(None, parts):
         if text:
             text = Text(text, sep.lstrip(".,") if _ends_in_punctuation(text) else sep)
         text = Text(text, part)
@@ -248,8 +248,7 @@ def _closed(text: Text) -> Text:
 
 
 def _formatted(children: Any, context: dict[str, Any]) -> list[Text]:
-    parts = (child.format_data(context) if hasattr(child, "format_data") else Text(child) for child in children)
-    return [part for part in parts if part]
+    return [child.format_data(context) if hasattr(child, "format_data") else Text(child) for child in children]
 
 
 @node
@@ -383,8 +382,7 @@ def publication(children: Any, context: dict[str, Any]) -> Text:
     publisher = (_field(entry, "publisher") or _field(entry, "institution")
                  or _field(entry, "organization") or _field(entry, "school"))
     place_of = ": " if publisher else ", "  # Place: Publisher, but Place, Year
-    tail = _joined(", ", [part for part in (publisher, entry_date(entry)[0]) if part])
-    text = _joined(place_of, [part for part in (place, tail) if part])
+    text = _joined(place_of, [place, _joined(", ", [publisher, entry_date(entry)[0]])])
     if not text:
         raise FieldIsMissing("publisher", entry)
     return text
@@ -400,12 +398,11 @@ def periodical(children: Any, context: dict[str, Any]) -> Text:
     where = pages.format_data(context) if _field(entry, "pages") else Text()
     title = Text(Tag("em", journal)) if journal else Text()
     if not volume:
-        text = _joined(", ", [part for part in (title, when, where) if part])
+        text = _joined(", ", [title, when, where])
     else:
         issue = Text(volume, ", no. ", number) if number else Text(volume)
         issue = Text(issue, " (", when, ")") if when else issue
-        text = _joined(": ", [part for part in (_joined(" ", [part for part in (title, issue) if part]), where)
-                              if part])
+        text = _joined(": ", [_joined(" ", [title, issue]), where])
     if not text:
         raise FieldIsMissing("journal", entry)
     return text
