@@ -8,25 +8,38 @@ and after a .bib save only the entries that changed are.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pybtex.errors
-from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.backends.plaintext import Backend as TextBackend
-from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database import BibliographyData, Entry, InvalidNameString, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from .bibstyle import ITALIC_TITLES, ChicagoStyle, clean_latex, entry_date, person_name, short_author, short_title
+from .bibstyle import (
+    ADDRESS_FIELDS,
+    ITALIC_TITLES,
+    ChicagoStyle,
+    SiteMarkdown,
+    address_problem,
+    entry_date,
+    field_text,
+    person_name,
+    short_author,
+    short_title,
+    verbatim,
+)
 from .diagnostics import Diagnostic, Position, error, warning
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
 _STYLE = ChicagoStyle()
 # Backend instances reused: render_as() looks each one up through entry points every call.
 _TEXT = TextBackend()
-_MARKDOWN = MarkdownBackend()
+_MARKDOWN = SiteMarkdown()
 _FORMATTED: dict[tuple[object, ...], Formatted] = {}  # entry content → its formatting
 _FORMATTED_LIMIT = 50_000  # entries; past it the cache starts again
 
@@ -54,7 +67,7 @@ class Reference:
 
     @cached_property
     def fields(self) -> dict[str, str]:
-        return {name.lower(): clean_latex(value) for name, value in self.entry.fields.items()}
+        return {name.lower(): field_text(name, value) for name, value in self.entry.fields.items()}
 
     @cached_property
     def persons(self) -> dict[str, list[str]]:
@@ -93,10 +106,27 @@ class Reference:
         return ShortNote(author or ("" if title else self.key), title, italic=self.type in ITALIC_TITLES)
 
     def sort_key(self) -> tuple[str, str, str]:
+        """By first name as a reader files it, accents aside: Öcalan between Obama and Ocampo."""
         people = self.entry.persons.get("author") or self.entry.persons.get("editor") or []
         first = person_name(people[0], inverted=True) if people else self.fields.get(
             "organization", self.fields.get("title", self.key))
-        return (first.casefold(), entry_date(self.entry)[0], self.key)
+        unaccented = "".join(c for c in unicodedata.normalize("NFKD", first) if not unicodedata.combining(c))
+        return (unaccented.casefold(), entry_date(self.entry)[0], self.key)
+
+
+class Place(NamedTuple):
+    """Where an entry starts, and its key as spelled there."""
+
+    line: int
+    offset: int
+    key: str
+
+
+class ParsedFile(NamedTuple):
+    data: BibliographyData | None
+    text: str
+    places: dict[str, list[Place]]  # see _entry_places
+    diagnostics: list[Diagnostic]
 
 
 @dataclass
@@ -108,37 +138,83 @@ class Bibliography:
         return self.references.get(key)
 
 
-def _entry_lines(text: str) -> dict[str, list[int]]:
-    lines: dict[str, list[int]] = {}
+def _entry_places(text: str) -> dict[str, list[Place]]:
+    """Each key, casefolded as BibTeX compares keys → where the entries with that key start."""
+    places: dict[str, list[Place]] = {}
     line, counted_to = 1, 0
     for match in _ENTRY_START.finditer(text):
         line += text.count("\n", counted_to, match.start())
         counted_to = match.start()
         if match.group(1).lower() not in ("string", "preamble", "comment"):
-            lines.setdefault(match.group(2), []).append(line)
-    return lines
+            key = match.group(2)
+            places.setdefault(key.casefold(), []).append(Place(line, match.start(), key))
+    return places
 
 
-def _parse_file(file: Path, rel: str) -> tuple[BibliographyData | None, str, list[Diagnostic]]:
+def _spelled(first: str, again: str) -> str:
+    return f" as '{first}'" if first != again else ""
+
+
+def _field_position(text: str, rel: str, entry: Place, name: str) -> Position:
+    """Where the entry writes the field, or where it starts."""
+    match = re.compile(rf"(?<![\w-]){name}\s*=", re.IGNORECASE).search(text, entry.offset)
+    if match is None:
+        return Position(rel, entry.line)
+    line = entry.line + text.count("\n", entry.offset, match.start())
+    return Position(rel, line, match.start() - text.rfind("\n", 0, match.start()))
+
+
+def _address_problems(entry: Entry, text: str, rel: str, place: Place) -> list[Diagnostic]:
+    """A url, doi or eprint that cannot be a link is refused: never rewritten, never dropped unsaid."""
+    found = []
+    for name in ADDRESS_FIELDS:
+        value = verbatim(entry.fields.get(name, ""))
+        problem = address_problem(name, value) if value else None
+        if problem:
+            found.append(error(_field_position(text, rel, place, name), "bad-url",
+                               f"reference '{place.key}' has {problem.message}: '{value}'", problem.hint))
+    return found
+
+
+class _Parser(Parser):
+    """pybtex's BibTeX parser, noting the entry in which each problem without a line (a name
+    with too many commas, a field given twice) was found."""
+
+    def __init__(self, problems: list[Exception]) -> None:
+        super().__init__()
+        self.problems = problems
+        self.entry_of: dict[int, str] = {}  # id(problem) → its entry's key
+
+    def process_entry(self, entry_type: str, key: str, fields: Any) -> None:
+        known = len(self.problems)
+        super().process_entry(entry_type, key, fields)
+        self.entry_of |= {id(problem): key for problem in self.problems[known:]}
+
+
+def _parse_file(file: Path, rel: str) -> ParsedFile:
     raw = file.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return None, "", [error(Position(rel, line), "encoding", "file is not UTF-8")]
+        return ParsedFile(None, "", {}, [error(Position(rel, line), "encoding", "file is not UTF-8")])
+    places = _entry_places(text)
     diagnostics = []
     with pybtex.errors.capture() as problems:
-        data = Parser().parse_string(text)
+        parser = _Parser(problems)
+        data = parser.parse_string(text)
     for problem in problems:
-        line = getattr(problem, "lineno", None) or 1
+        key = parser.entry_of.get(id(problem), "")
+        line = getattr(problem, "lineno", None) or places.get(key.casefold(), [Place(1, 0, key)])[0].line
         message = str(problem)
         if isinstance(problem, PybtexSyntaxError):
             message = re.sub(r"^(syntax error in line \d+: |undefined string in line \d+: )", "", message)
             message = ("undefined @string macro " + message
                        if type(problem).__name__ == "UndefinedMacro" else message)
+        hint = "join names with 'and': {Case, A. and Lassalle, D.}" if isinstance(problem, InvalidNameString) else None
         if "repeated bibliography entry" not in message:
-            diagnostics.append(error(Position(rel, line), "bibtex-syntax", message))
-    return data, text, diagnostics
+            diagnostics.append(error(Position(rel, line), "bibtex-syntax", message, hint))
+    return ParsedFile(data, text, places, diagnostics)
 
 
 def _inherit(child: Entry, parent: Entry) -> Entry:
@@ -156,25 +232,29 @@ def _inherit(child: Entry, parent: Entry) -> Entry:
 
 def load_bibliography(files: list[Path], root: Path) -> Bibliography:
     references: dict[str, Reference] = {}
+    by_folded: dict[str, Reference] = {}  # BibTeX keys differ by more than case
     diagnostics: list[Diagnostic] = []
     for file in sorted(files):
         rel = file.relative_to(root).as_posix()
-        data, text, problems = _parse_file(file, rel)
+        data, text, places, problems = _parse_file(file, rel)
         diagnostics += problems
         if data is None:
             continue
-        lines = _entry_lines(text)
-        for key, entry in data.entries.items():
-            found = lines.get(key, [1])
-            for line in found[1:]:
-                diagnostics.append(error(Position(rel, line), "duplicate-reference",
-                                         f"duplicate BibTeX key '{key}' (first at line {found[0]})"))
-            if key in references:
-                first = references[key].pos
-                diagnostics.append(error(Position(rel, found[0]), "duplicate-reference",
-                                         f"duplicate BibTeX key '{key}' (first at {first})"))
+        for key, entry in data.entries.items():  # pybtex keeps the first of keys equal but for case
+            first, *again = places.get(key.casefold(), [Place(1, 0, key)])
+            for place in again:
+                diagnostics.append(error(Position(rel, place.line), "duplicate-reference",
+                                         f"duplicate BibTeX key '{place.key}' "
+                                         f"(first at line {first.line}{_spelled(first.key, place.key)})"))
+            earlier = by_folded.get(key.casefold())
+            if earlier is not None:
+                diagnostics.append(error(Position(rel, first.line), "duplicate-reference",
+                                         f"duplicate BibTeX key '{first.key}' "
+                                         f"(first at {earlier.pos}{_spelled(earlier.key, first.key)})"))
                 continue
-            references[key] = Reference(key, entry.type.lower(), entry, Position(rel, found[0]))
+            references[key] = by_folded[key.casefold()] = Reference(
+                key, entry.type.lower(), entry, Position(rel, first.line))
+            diagnostics += _address_problems(entry, text, rel, first)
     _resolve_crossrefs(references, diagnostics)
     return Bibliography(dict(sorted(references.items())), diagnostics)
 

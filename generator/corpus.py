@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error
-from .load import PosDict, load_file
+from .load import PosDict, load_file, text_position
 from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
 from .validate import locate, validate
 
@@ -52,6 +52,7 @@ class RecordFile:
     id: str
     path: str
     data: PosDict
+    text: str  # as read, for positions inside values
 
     def pos(self, loc: tuple[Any, ...]) -> Position:
         return locate(self.data, loc) or Position(self.path)
@@ -125,15 +126,15 @@ def _load_kind(project: Project, kind: str, corpus: Corpus) -> dict[str, Entry]:
                                      "ids are lowercase letters, digits and hyphens: rename the file"))
             continue
         corpus.known_ids[kind].add(file.stem)
-        data, problems = load_file(file, rel)
+        data, problems, text = load_file(file, rel)
         diagnostics += problems
         if problems:
             continue
-        corpus.files.append(RecordFile(kind, file.stem, rel, data))
+        corpus.files.append(RecordFile(kind, file.stem, rel, data, text))
         record, problems = validate(data, KINDS[kind], rel)
         diagnostics += problems
         if record is not None:
-            entries[file.stem] = Entry(kind, file.stem, rel, data, record)
+            entries[file.stem] = Entry(kind, file.stem, rel, data, text, record)
     return entries
 
 
@@ -145,7 +146,7 @@ def _load_seeds(project: Project, diagnostics: list[Diagnostic]) -> dict[str, Se
         if not _SLUG.match(file.stem):
             diagnostics.append(error(Position(rel), "bad-id", f"file name '{file.stem}' is not an id"))
             continue
-        data, problems = load_file(file, rel)
+        data, problems, _ = load_file(file, rel)
         diagnostics += problems
         if problems:
             continue
@@ -163,14 +164,6 @@ def field_label(loc: tuple[Any, ...]) -> str:
     return ".".join(names)
 
 
-def prose_position(base: Position, text: str, offset: int) -> Position:
-    """Position of ``offset`` inside a prose value that starts at ``base``."""
-    line_offset = text.count("\n", 0, offset)
-    if line_offset == 0:
-        return Position(base.path, base.line, base.col + offset)
-    return Position(base.path, base.line + line_offset, offset - text.rfind("\n", 0, offset))
-
-
 class Spot(NamedTuple):
     """A place in a record file: a field, or an offset in a prose field. Resolved to a line
     only when a diagnostic needs it (most citations never do)."""
@@ -183,7 +176,7 @@ class Spot(NamedTuple):
     @property
     def pos(self) -> Position:
         base = self.file.pos(self.loc)
-        return prose_position(base, self.text, self.offset) if self.text else base
+        return text_position(self.file.text, base, self.text, self.offset) if self.text else base
 
 
 @dataclass

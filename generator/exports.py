@@ -27,6 +27,7 @@ from pybtex.database import Entry as BibEntry
 from pybtex.database.output.bibtex import Writer as BibtexWriter
 
 from .bibliography import Reference
+from .bibstyle import web_addresses
 from .corpus import Corpus, Entry
 from .models import KINDS, SCHEMA_NAMES, Citation, PartialDate, SourcedNumber, schemas
 
@@ -233,10 +234,9 @@ def object_id(corpus: Corpus, kind: str, id: str) -> str:
 @lru_cache(maxsize=4096)
 def external_reference(reference: Reference) -> dict[str, str]:
     """One STIX external reference per BibTeX entry, shared by every object that cites it."""
-    url = reference.fields.get("url", "")
-    if not url.startswith(("http://", "https://")) and reference.fields.get("doi"):
-        url = f"https://doi.org/{reference.fields['doi']}"
-    extra = {"url": url} if url.startswith(("http://", "https://")) else {}
+    addresses = web_addresses(reference.entry)
+    address = addresses.get("url") or addresses.get("doi") or addresses.get("eprint")
+    extra = {"url": address.href} if address else {}
     return {"source_name": reference.key, "description": reference.formatted.text, **extra}
 
 

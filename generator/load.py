@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -109,17 +109,54 @@ class PosList(list[Any]):
         return Position(self.path, line + 1, col + 1)
 
 
-def _value_mark(node: Node) -> tuple[int, int]:
-    """Where a value's text starts: a block scalar (| or >) starts on the next line."""
+_CONTENT = re.compile(r"[^\s]")
+
+
+def _block_start(text: str, node: Node) -> tuple[int, int]:
+    """Where a block scalar's (| or >) text starts: its first character after the header line."""
     mark = node.start_mark
-    if node.__class__ is ScalarNode and node.style in ("|", ">"):
+    header_end = _BREAK.search(text, mark.index)
+    first = _CONTENT.search(text, header_end.end(), node.end_mark.index) if header_end else None
+    if header_end is None or first is None:  # nothing but blank lines
         return mark.line + 1, 0
-    return mark.line, mark.column
+    breaks = list(_BREAK.finditer(text, header_end.start(), first.start()))  # the header's, blank lines'
+    return mark.line + len(breaks), first.start() - breaks[-1].end()
+
+
+def text_position(source: str, base: Position, value: str, offset: int) -> Position:
+    """Where ``value[offset]`` stands in the file, for a value whose text starts at ``base``.
+
+    Plain and block scalars (| and >, with any indentation indicator and chomping) hold the
+    source's characters in order, bar the indentation and the line breaks folding turns into
+    spaces: so the n-th character that is not white space is the n-th in the source too.
+    A quoted value starts after its quote; an escape before ``offset`` shifts the column.
+    """
+    lines = _Lines(source)
+    if not 0 < base.line <= len(lines):
+        return base
+    start = lines.starts[base.line - 1] + base.col - 1
+    if source[start:start + 1] in ("'", '"') and not value.lstrip().startswith(source[start]):
+        start += 1  # the opening quote
+    found = _nth_content(source, start, len(_CONTENT.findall(value, 0, offset)))
+    if found is None:
+        return base
+    line = bisect.bisect_right(lines.starts, found) - 1
+    return Position(base.path, line + 1, found - lines.starts[line] + 1)
+
+
+def _nth_content(source: str, start: int, wanted: int) -> int | None:
+    """The index of the character after ``wanted`` non-space characters from ``start``."""
+    for match in _CONTENT.finditer(source, start):
+        if wanted == 0:
+            return match.start()
+        wanted -= 1
+    return None
 
 
 class _Builder:
-    def __init__(self, path: str, aliases_possible: bool) -> None:
+    def __init__(self, path: str, text: str, aliases_possible: bool) -> None:
         self.path = path
+        self.text = text
         self.diagnostics: list[Diagnostic] = []
         # Without an '&' in the text there is no anchor, so no alias: nothing to track.
         self._seen: set[int] | None = set() if aliases_possible else None
@@ -185,7 +222,7 @@ class _Builder:
                 continue
             result[key] = self.build(value_node, depth + 1)
             key_mark = key_node.start_mark
-            marks[key] = (key_mark.line, key_mark.column, *_value_mark(value_node))
+            marks[key] = (key_mark.line, key_mark.column, *self._value_mark(value_node))
         return result
 
     def _sequence(self, node: SequenceNode, depth: int) -> PosList | None:
@@ -194,8 +231,15 @@ class _Builder:
         result = PosList([self.build(item, depth + 1) for item in node.value])
         mark = node.start_mark
         result.path, result.mark = self.path, (mark.line, mark.column)
-        result.item_marks = [_value_mark(item) for item in node.value]
+        result.item_marks = [self._value_mark(item) for item in node.value]
         return result
+
+    def _value_mark(self, node: Node) -> tuple[int, int]:
+        """Where a value's text starts: a block scalar's on a line after its header."""
+        if node.__class__ is ScalarNode and node.style in ("|", ">"):
+            return _block_start(self.text, node)
+        mark = node.start_mark
+        return mark.line, mark.column
 
     def _scalar(self, node: ScalarNode) -> str | None:
         value = node.value
@@ -428,7 +472,7 @@ def parse(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
         return None, [problem]
     if node is None:
         return None, [error(Position(path, 1, 1), "empty-file", "the file is empty")]
-    builder = _Builder(path, aliases_possible="&" in text)
+    builder = _Builder(path, text, aliases_possible="&" in text)
     data = builder.build(node)
     if tokens is None and (builder.multiline or builder.blank_block_start
                            or (builder.flow and _PLAIN_INDICATOR_IN_FLOW.search(text))):
@@ -454,12 +498,18 @@ def _anchors(tokens: list[Token], path: str) -> list[Diagnostic]:
             for t in tokens if isinstance(t, AnchorToken)]
 
 
-def load_file(file: Path, path: str) -> tuple[Any, list[Diagnostic]]:
+class Loaded(NamedTuple):
+    data: Any
+    diagnostics: list[Diagnostic]
+    text: str  # the file's text, for positions inside values (see ``text_position``)
+
+
+def load_file(file: Path, path: str) -> Loaded:
     """Read and parse a YAML file; ``path`` is how diagnostics name it."""
     raw = file.read_bytes()
     if len(raw) > MAX_BYTES:
-        return None, [error(Position(path), "file-size", f"file larger than {MAX_BYTES} bytes")]
+        return Loaded(None, [error(Position(path), "file-size", f"file larger than {MAX_BYTES} bytes")], "")
     text, problems = decode(raw, path)
     if text is None:
-        return None, problems
-    return parse(text, path)
+        return Loaded(None, problems, "")
+    return Loaded(*parse(text, path), text)

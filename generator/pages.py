@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bibliography import Reference
 from .charts import attack_rows
 from .corpus import Corpus, Entry, Use
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
@@ -181,12 +182,33 @@ def uses_by_record(uses: list[Use]) -> list[tuple[str, str, list[str]]]:
     return [(kind, id, fields) for (kind, id), fields in grouped.items()]
 
 
+LETTER_INDEX_FROM = 30  # references: fewer fit in a few screens and need no index
+
+
+def letter_groups(references: list[Reference]) -> list[tuple[str, str, list[Reference]]]:
+    """(letter, its anchor, the references filed under it), for references in sorted order;
+    a name that starts with a digit or a sign is filed under "#"."""
+    groups: dict[str, list[Reference]] = {}
+    for reference in references:
+        first = reference.sort_key()[0][:1].upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(reference)
+    return [(letter, letter_anchor(letter), refs) for letter, refs in groups.items()]
+
+
+def letter_anchor(letter: str) -> str:
+    if letter == "#":
+        return "letter-other"
+    return "letter-" + (letter.lower() if letter.isascii() else f"u{ord(letter):04x}")
+
+
 def _sources_page(corpus: Corpus) -> Page:
     references = sorted((corpus.bibliography.references[key] for key in corpus.cited_by),
                         key=lambda ref: ref.sort_key())
     seeds = sorted(corpus.seeds.values(), key=lambda s: s.name)
     cited_by = {ref.key: uses_by_record(corpus.cited_by[ref.key]) for ref in references}
-    return Page(SOURCES_PAGE, "sources.md.j2", {"references": references, "seeds": seeds, "cited_by": cited_by})
+    # A short list is read whole; a long one is filed by letter, with an A–Z bar to jump by.
+    groups = letter_groups(references) if len(references) >= LETTER_INDEX_FROM else [("", "", references)]
+    return Page(SOURCES_PAGE, "sources.md.j2", {"groups": groups, "seeds": seeds, "cited_by": cited_by})
 
 
 def _seed_page(corpus: Corpus, seed: Any) -> Page:

@@ -43,14 +43,14 @@ def test_notes_are_numbered_by_first_use_and_reused(notes: PageNotes) -> None:
 def test_a_note_is_a_short_note_with_its_locator_linking_the_full_reference(notes: PageNotes) -> None:
     notes.prose("x [@doe2023, p. 3]")
     full = ("Doe, Jane, and Jörg Müller\\. “Bombings in Exampleland: A Survey\\.” *Journal of Examples* 4, "
-            "no\\. 2 \\(June 2023\\): 10–25\\. [https://doi\\.org/10\\.1234/example\\.2023]"
-            "(https://doi.org/10.1234/example.2023)\\.")
+            "no\\. 2 \\(June 2023\\): 10–25\\. <a href=\"https://doi.org/10.1234/example.2023\">"
+            "https://doi\\.org/10\\.1234/example\\.2023</a>\\.")
     assert notes.definitions().splitlines()[0] == (
         f'[^1]: <span class="ref-full">{full}</span><span class="ref-short">'
         '[Doe and Müller, “Bombings in Exampleland,”](#ref-doe2023)</span> <span class="locator">p. 3.</span>')
     # Each work once, in the page's References; the notes above only point at it.
     end = notes.end_matter()
-    assert end.count("https://doi.org/10.1234/example.2023)") == 1
+    assert end.count('href="https://doi.org/10.1234/example.2023"') == 1
     assert "{: #ref-doe2023 .reference }" in end and end.index("## Citations") < end.index("## References")
 
 

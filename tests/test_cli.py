@@ -126,3 +126,15 @@ def test_build_with_content_errors_reports_them_not_a_failed_site_build(project)
     code, out, err = run("build", "-f", str(config))
     assert code == 1 and "[unknown-field]" in out
     assert "site build failed" not in out + err
+
+
+def test_a_url_that_is_not_http_fails_the_check_at_its_line(project) -> None:
+    config = project("basic")
+    bib = config.parent / "bib" / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("https://example.org/news/toll_rises",
+                                                           "ftp://example.org/news/toll_rises"), encoding="utf-8")
+    code, out, _ = run("check", "-f", str(config))
+    assert code == 1
+    assert out == ("bib/refs.bib:18:3: error: reference 'roe2023' has a url that is not an http(s) address: "
+                   "'ftp://example.org/news/toll_rises' (only http:// and https:// addresses become links: give "
+                   "the work's web address, or remove the field and list it in unavailable = {url}) [bad-url]\n")

@@ -329,6 +329,39 @@ def test_bibtex_keeps_latex_urls_and_crossrefs(tmp_path: Path) -> None:
 
 # --- briefs.stix.json ----------------------------------------------------------------------
 
+ADDRESSES = {  # issue 13: each of these once reached the exports changed
+    "pct": ("url", "https://example.org/a-b/JAR%20STEPPE.pdf"),
+    "dash": ("url", "https://example.org/routers--.html"),
+    "tilde": ("url", "https://example.org/doc#:~:text=The"),
+    "sici": ("doi", "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"),
+    "dx": ("doi", "http://dx.doi.org/10.1109/52.976940"),
+}
+# A DOI's address is percent-encoded, as the DOI Handbook asks and a STIX url must be.
+STIX_URL = {"sici": "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-0"}
+
+
+def test_addresses_reach_every_export_as_written(tmp_path: Path) -> None:
+    (tmp_path / "bib").mkdir()
+    (tmp_path / "bib" / "refs.bib").write_text("".join(
+        f"@misc{{{key}, organization={{Org}}, title={{T}}, year={{2016}}, {name}={{{value}}}}}\n"
+        for key, (name, value) in ADDRESSES.items()), encoding="utf-8")
+    (tmp_path / "content" / "actors").mkdir(parents=True)
+    (tmp_path / "content" / "actors" / "someone.yaml").write_text(ACTOR.replace(
+        "[@child, p. 3]", "[" + "; ".join(f"@{key}" for key in ADDRESSES) + "]"), encoding="utf-8")
+    corpus = load(tmp_path)
+    assert [str(d) for d in corpus.diagnostics if d.severity == Severity.ERROR] == []
+    files = export_all(corpus)
+    references = {r["key"]: r["fields"] for r in json.loads(files["briefs.json"])["references"]}
+    bibtex = parse_bytes(files["references.bib"], "bibtex").entries
+    stix = {ref["source_name"]: ref.get("url")
+            for ref in json.loads(files["briefs.stix.json"])["objects"][0]["external_references"]}
+    for key, (name, value) in ADDRESSES.items():
+        assert references[key][name] == value
+        assert bibtex[key].fields[name] == value
+        assert stix[key] == STIX_URL.get(key, value)
+    assert_stix_valid(files["briefs.stix.json"])
+
+
 # Accepted: ids are UUIDv5 on purpose (stable across builds), and a web page has no hash.
 ALLOWED_WARNINGS = {"103", "302"}
 

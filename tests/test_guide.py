@@ -10,9 +10,11 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import pytest
 import yaml
 from conftest import ROOT
+from pybtex.database import Entry, Person
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator import models
+from generator.bibstyle import ChicagoStyle
 from generator.citations import find_citations
 from generator.diagnostics import format_text
 from generator.load import parse
@@ -235,3 +237,35 @@ def test_guide_has_no_citation_outside_code(guide: str) -> None:
     text = re.sub(r"(`+).+?\1", "", text)
     assert "[@" not in text
 
+
+
+# --- references: what the guide lists for each BibTeX type, the formatted reference shows ----
+
+TYPE_TABLE_HEADER = "| Type | For | Main fields |"
+BIB_MARKERS = {"date": "1987-05-04", "year": "1987", "pages": "97--98", "number": "97", "volume": "96",
+               "url": "https://example.org/marker", "doi": "10.9999/marker", "eprint": "marker.97"}
+SHOWN_AS = {"date": "May", "pages": "97–98", "doi": "https://doi.org/10.9999/marker"}
+PEOPLE = {"author": "Writer, Ann", "editor": "Editor, Ed"}
+
+
+def type_rows(guide: str) -> list[tuple[list[str], list[str]]]:
+    """(types, fields) per row of the guide's table of BibTeX types; "every type" adds to all."""
+    lines = guide.split(TYPE_TABLE_HEADER, 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    rows = [(re.findall(r"`(\w+)`", cells[1]), re.findall(r"`(\w+)`", cells[3]))
+            for cells in (line.split("|") for line in lines)]
+    everywhere = [fields for types, fields in rows if not types]
+    assert len(everywhere) == 1, "one row lists what every type takes"
+    return [(types, fields + everywhere[0]) for types, fields in rows if types]
+
+
+def test_every_field_the_guide_lists_for_a_type_is_shown(guide: str) -> None:
+    """An entry with every field its row lists shows each of them."""
+    missing = []
+    for types, names in type_rows(guide):
+        fields = {name: BIB_MARKERS.get(name, f"Marker {name}") for name in names if name not in PEOPLE}
+        persons = {role: [Person(name)] for role, name in PEOPLE.items() if role in names}
+        for bib_type in types:
+            text = ChicagoStyle().format_entry("k", Entry(bib_type, fields, persons)).text.render_as("text")
+            missing += [f"@{bib_type} {name}: {text!r}" for name in names
+                        if SHOWN_AS.get(name, fields.get(name) or PEOPLE.get(name, "").split(",")[0]) not in text]
+    assert missing == [], "\n".join(missing)

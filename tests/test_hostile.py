@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -444,14 +445,17 @@ def write_payload_project(config: Path, payloads: list[str], per_record: int = 2
     prose three ways (a paragraph of its own, a line among lines, a list item), in an
     alias, in a table cell with a citation locator, and in a BibTeX entry's title,
     ``howpublished`` and url, cited from the actor so that it shows in notes and on Sources.
+    In the url it follows ``https://example.org/?q=``, percent-encoded only where RFC 3986 asks
+    (any other url is refused, ``bad-url``): its quotes, parentheses and ampersands stay.
     """
     root = config.parent
     chunks = [payloads[i:i + per_record] for i in range(0, len(payloads), per_record)]
     bib = []
     for number, payload in enumerate(payloads):
         field = balanced_braces(payload)
+        url = "https://example.org/?q=" + urllib.parse.quote(field, safe="-._~!$&'()*+,;=:@/?")
         bib.append(f"@misc{{xss{number},\n  author = {{Payload, Number {number}}},\n  title = {{{field}}},\n"
-                   f"  howpublished = {{{field}}},\n  year = {{2024}},\n  url = {{{field}}}\n}}\n")
+                   f"  howpublished = {{{field}}},\n  year = {{2024}},\n  url = {{{url}}}\n}}\n")
     (root / "bib" / "xss.bib").write_text("\n".join(bib), encoding="utf-8")
     first = 0
     for index, chunk in enumerate(chunks):

@@ -22,9 +22,10 @@ def test_positions_of_keys_and_values() -> None:
     assert data["list"][1].value_pos("k").col == 9
 
 
-def test_block_scalar_value_starts_on_the_next_line() -> None:
-    data, _ = parse("summary: |\n  text here\n", "a.yaml")
-    assert (data.value_pos("summary").line, data.value_pos("summary").col) == (2, 1)
+def test_block_scalar_value_starts_at_its_first_character() -> None:
+    data, _ = parse("summary: |  # a comment\n\n  text here\nlist:\n  - >2-\n     more\n", "a.yaml")
+    assert (data.value_pos("summary").line, data.value_pos("summary").col) == (3, 3)
+    assert (data["list"].item_pos(0).line, data["list"].item_pos(0).col) == (6, 6)
 
 
 def test_yaml_11_surprises_stay_text() -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from generator.check import load_corpus
+from generator.corpus import Project
 from generator.review import sentences
 
 
@@ -50,3 +54,39 @@ def test_the_review_lists_the_editors_judgements_and_warns_of_uncited_names(proj
     assert [str(d) for d in corpus.diagnostics] == [
         "content/actors/example-group.yaml:4:5: warning: the name 'EG' cites no source (write {name: ..., "
         "cite: [key]}, or {name: ..., editors: why} for a name the editors give) [uncited-alias]"]
+
+
+# Issue 13: every position inside a block scalar names its character. Each case is the
+# summary of a record: a cited sentence, an uncited one ("Second ...") and an unknown key.
+BLOCKS = {
+    "literal": "summary: |\n  First [@doe2023]. Second sentence, uncited. Third [@nokey].\n",
+    "folded": "summary: >\n  First sentence\n  goes on [@doe2023]. Second sentence\n  uncited. Then\n"
+              "  a third [@nokey].\n",
+    "indicator": "summary: |4\n      First [@doe2023].\n    Second sentence, uncited. Third [@nokey].\n",
+    "strip and keep": "summary: >-\n    First [@doe2023].\n\n    Second sentence.\n\n    Third [@nokey].\n\n\n"
+                      "notes: |+\n  Kept [@doe2023].\n\n",
+    "leading blank line": "summary: |\n\n  First [@doe2023]. Second sentence. Third [@nokey].\n",
+    "header comment": "summary: >+ # folded\n  First [@doe2023].\n    more indented.\n  Second sentence.\n"
+                      "  Third\n  [@nokey].\n",
+    "list item": "summary: Plain [@doe2023].\nrelations:\n  - actor: example-state\n    type: adversary\n"
+                 "    note: |-\n      First [@doe2023]. Second sentence. Third [@nokey].\n    cite: [doe2023]\n",
+    "plain over lines": "summary: First [@doe2023].\n  Second sentence.\n  Third [@nokey].\n",
+    "quoted": "summary: 'First [@doe2023]. Second sentence. Third [@nokey].'\n",
+    "crlf": "summary: |\r\n  First [@doe2023].\r\n  Second sentence. Third [@nokey].\r\n",
+}
+
+
+@pytest.mark.parametrize("summary", BLOCKS.values(), ids=BLOCKS.keys())
+def test_positions_in_a_block_scalar_name_their_character(project, summary: str) -> None:
+    config = project("basic")
+    record = config.parent / "content" / "actors" / "example-group.yaml"
+    text = record.read_text(encoding="utf-8")
+    cut = text[text.index("summary:"):text.index("founded:")] if "relations" not in summary else text[
+        text.index("summary:"):text.index("tags:")]
+    record.write_bytes(text.replace(cut, summary).encode("utf-8"))
+    lines = record.read_bytes().decode("utf-8").splitlines()
+    corpus = load_corpus(Project(Path(config.parent)))
+    found = {d.code: lines[d.pos.line - 1][d.pos.col - 1:] for d in corpus.diagnostics
+             if d.pos.path == "content/actors/example-group.yaml"}
+    assert found["uncited-statement"].startswith("Second sentence")
+    assert found["unknown-citation"].startswith("[@nokey]")

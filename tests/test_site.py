@@ -131,3 +131,36 @@ def test_generated_pages_are_published_as_the_sanitizer_returns_them(project, mo
     assert "fenced" not in (site / "index.html").read_text(encoding="utf-8")
     tags = (site / "tags" / "index.html").read_text(encoding="utf-8")
     assert "fenced" not in tags and "example-market-bombing" in tags
+
+
+# Surnames that start with a digit, an accent, lower case and each plain letter but Q.
+SURNAMES = ["3GPP", "Öcalan", "al-Istrabadi", *(f"{letter}arsen" for letter in "ABCDEFGHIJKLMNOPRSTUVWXYZ"),
+            "Ocampo", "Obama"]
+
+
+def test_a_long_sources_page_is_filed_by_letter_with_an_a_to_z_bar(project) -> None:
+    config = project("basic")
+    root = config.parent
+    keys = [f"ref{n}" for n in range(len(SURNAMES))]
+    (root / "bib" / "many.bib").write_text("".join(
+        f"@misc{{{key}, author={{{{{name}}}}}, title={{T}}, howpublished={{P}}, year=2020, "
+        f"url={{https://example.org/{n}}}}}\n"
+        for n, (key, name) in enumerate(zip(keys, SURNAMES, strict=True))), encoding="utf-8")
+    record = root / "content" / "actors" / "example-state.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        "[@doe2023]", "[@doe2023; " + "; ".join(f"@{key}" for key in keys) + "]"), encoding="utf-8")
+    result = mkdocs(config, "--strict", "-d", "out")
+    assert result.returncode == 0, result.stderr
+    html = (root / "out" / "sources" / "index.html").read_text(encoding="utf-8")
+    bar = re.search(r'<p class="letter-index">(.*?)</p>', html, re.DOTALL)
+    assert bar is not None
+    targets = re.findall(r'href="#(letter-[^"]+)">([^<]+)</a>', bar.group(1))
+    letters = [letter for _, letter in targets]
+    assert letters == ["#", *"ABCDEFGHIJKLMNOPRSTUVWXYZ"]  # Öcalan under O, al-Istrabadi under A
+    for anchor, letter in targets:
+        assert re.search(rf'<h3 id="{anchor}">{re.escape(letter)}<a', html), anchor
+        assert f'href="#{anchor}"' in html.split('class="md-nav md-nav--secondary"')[1], f"{anchor} not in the TOC"
+    for key in [*keys, "doe2023", "roe2023"]:
+        assert f'id="ref-{key}"' in html, key
+    o_section = html.split('id="letter-o"')[1].split('id="letter-p"')[0]
+    assert re.findall(r"(Obama|Öcalan|Ocampo|Oarsen)", o_section) == ["Oarsen", "Obama", "Öcalan", "Ocampo"]
