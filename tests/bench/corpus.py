@@ -469,11 +469,12 @@ def write_corpus(root: Path, n: int, seed: int = 1) -> CorpusStats:
     n_attacks = n - n_actors - n_options
     n_refs = max(2, n // 4)
 
-    for sub in ("content", "bib", "seeds", "site"):
+    for sub in ("content", "bib", "seeds", "site", "site-overrides"):
         shutil.rmtree(root / sub, ignore_errors=True)
     for sub in ("content/actors", "content/attacks", "content/policy-options", "bib", "seeds"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     shutil.copyfile(FIXTURE_CONFIG, root / "mkdocs.yml")
+    shutil.copytree(FIXTURE_CONFIG.parent / "site-overrides", root / "site-overrides")  # its search, its charts
     (root / "content" / "index.md").write_text(
         f"# Benchmark briefs\n\nA synthetic corpus of {n} records (seed {seed}).\n\n<!-- briefs:counts -->\n",
         encoding="utf-8")
