@@ -57,9 +57,10 @@ def record_names(record: Record) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Lower-case words without accents: ``Islamic State–Khorasan`` → ``islamic``, ``state``, ``khorasan``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return _WORD.findall(bare.lower())
+    if not text.isascii():  # most text is: it has no accents to take off
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return _WORD.findall(text.lower())
 
 
 def plain_text(markdown: str) -> str:

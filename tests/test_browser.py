@@ -122,6 +122,24 @@ def test_every_name_and_alias_finds_its_record_first(browser, which, root, reque
     assert all(first == expected for _, expected, first in rows), table
 
 
+def test_a_name_with_markup_shows_as_text_in_search_results(browser, project) -> None:
+    config = project("basic")
+    record = config.parent / "content" / "actors" / "example-group.yaml"
+    name = "<img src=x onerror=alert(1)>Group &amp; co"
+    record.write_text(record.read_text(encoding="utf-8").replace("name: Example Group", f'name: "{name}"'),
+                      encoding="utf-8")
+    dialogs: list[str] = []
+    with serve(build(config)) as base:
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(base + "/", wait_until="networkidle")
+        page.keyboard.press("s")
+        assert urlsplit(type_query(page, "onerror Group")[0]).path == "/actors/example-group/"
+        title = page.inner_text(".md-search-result__item h1")
+        page.close()
+    assert (title, dialogs) == (name, [])
+
+
 def test_hovering_a_note_marker_shows_the_reference(browser, fixture_site: Path) -> None:
     with serve(fixture_site) as base:
         page = browser.new_page()
