@@ -11,8 +11,9 @@ answers its queries from these files instead of one index of every page's text. 
 * ``search/docs/<n>.json``: location, title, kind and the opening of the summary of the
   documents numbered ``n * DOCS_PER_CHUNK`` onwards, for the results a query shows.
 
-Documents are numbered in the order of their locations, so editing a record changes only its
-own terms' shards and its docs chunk. Python here and the worker normalise and split text alike
+Documents are numbered in the order of their locations, so editing a record changes only the
+shards of the terms it gains or loses and its docs chunk (adding or removing a record renumbers
+the documents after it). Every file is a function of the documents alone: the same bytes twice. Python here and the worker normalise and split text alike
 (``tokens``): accents and case go, and any character that is not a letter or a digit separates
 words, so ``ISIS-K``, ``IS-K`` and ``Islamic State–Khorasan Province`` are words a query can hit.
 """
@@ -31,7 +32,7 @@ from typing import Any
 from mkdocs.utils.meta import get_data
 
 from .citations import CITATION_GROUP
-from .corpus import Corpus
+from .corpus import Corpus, Entry
 from .models import KIND_LABELS, Record
 from .notes import SOURCES_PAGE
 
@@ -104,15 +105,13 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def record_docs(corpus: Corpus) -> list[SearchDoc]:
-    docs = []
-    for entry in corpus.entries():
-        record = entry.record
-        fields = record.model_dump(exclude={"summary", "aliases", "name", "title"})
-        text = " ".join(plain_text(s) for s in _strings(fields))
-        docs.append(SearchDoc(f"{entry.kind}/{entry.id}/", record.title, KIND_LABELS[entry.kind],
-                              tuple(record_names(record)), plain_text(record.summary), text, is_record=True))
-    return docs
+def record_doc(entry: Entry) -> SearchDoc:
+    """A record's page: found by its names, then its summary, then the rest of its text."""
+    record = entry.record
+    fields = record.model_dump(exclude={"summary", "aliases", "name", "title"})
+    text = " ".join(plain_text(s) for s in _strings(fields))
+    return SearchDoc(f"{entry.kind}/{entry.id}/", record.title, KIND_LABELS[entry.kind],
+                     tuple(record_names(record)), plain_text(record.summary), text, is_record=True)
 
 
 def source_docs(corpus: Corpus) -> list[SearchDoc]:
@@ -147,7 +146,8 @@ def page_docs(content_dir: Path) -> list[SearchDoc]:
 
 def search_docs(corpus: Corpus) -> list[SearchDoc]:
     """Every document readers can find, in the order of their locations (their numbers)."""
-    docs = record_docs(corpus) + source_docs(corpus) + page_docs(corpus.project.content_dir)
+    docs = [record_doc(entry) for entry in corpus.entries()]
+    docs += source_docs(corpus) + page_docs(corpus.project.content_dir)
     return sorted(docs, key=lambda doc: doc.location)
 
 
