@@ -156,7 +156,7 @@ function group(results) {
     var first = items[0];
     if (!first.page) return items;
     return items.concat([{ location: first.location.split("#")[0], title: escapeHTML(first.page), text: "",
-                           score: 0, terms: {} }]);
+                           score: 0, terms: first.terms }]);
   });
 }
 
