@@ -13,9 +13,11 @@ answers its queries from these files instead of one index of every page's text. 
 
 Documents are numbered in the order of their locations, so editing a record changes only the
 shards of the terms it gains or loses and its docs chunk (adding or removing a record renumbers
-the documents after it). Every file is a function of the documents alone: the same bytes twice. Python here and the worker normalise and split text alike
-(``tokens``): accents and case go, and any character that is not a letter or a digit separates
-words, so ``ISIS-K``, ``IS-K`` and ``Islamic State–Khorasan Province`` are words a query can hit.
+the documents after it). Every file is a function of the documents alone: the same bytes twice.
+
+Python here and the worker normalise and split text alike (``tokens``): accents and case go, and
+any character that is not a letter or a digit separates words, so ``ISIS-K``, ``IS-K`` and
+``Islamic State–Khorasan Province`` are words a query can hit.
 """
 
 from __future__ import annotations
