@@ -605,7 +605,8 @@ AUDIT_DOM = """
     const tag = el.tagName.toLowerCase();
     if (el.closest('.md-content__button, .md-source')) continue;  // Material's own icons
     const where = article && article.contains(el) ? found.article : found.page;
-    if (where === found.article && ['script', 'iframe', 'object', 'embed', 'img', 'svg', 'math', 'style',
+    const drawn = el.closest('.briefs-chart') && ['svg', 'form'].includes(tag);  // the charts Vega draws
+    if (where === found.article && !drawn && ['script', 'iframe', 'object', 'embed', 'img', 'svg', 'math', 'style',
         'form', 'base', 'meta', 'link', 'frame', 'frameset', 'template', 'noscript'].includes(tag))
       where.push('<' + tag + '>');
     for (const attr of el.attributes) {
