@@ -11,6 +11,7 @@ from .corpus import Corpus
 from .exports import export_all
 from .pages import DATA_DIR, build_pages, source_path
 from .render import render_counts, render_latest, render_page
+from .search import index_files, search_docs
 from .vendor import asset_files, vendor_files
 
 # Hand-written pages may ask for generated blocks with these markers.
@@ -34,11 +35,12 @@ StaticContent = str | bytes | Path
 
 def static_files(corpus: Corpus) -> dict[str, StaticContent]:
     """Site path → content or file to copy: data exports, each record's YAML source, chart
-    specs and the bundled browser libraries."""
+    specs, the search index and the bundled browser libraries."""
     files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data for name, data in export_all(corpus).items()}
     for entry in corpus.entries():
         files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
     files.update(chart_files(corpus))
+    files.update(index_files(search_docs(corpus)))
     files.update(vendor_files(corpus.project.root))
     files.update(asset_files())
     return dict(sorted(files.items()))

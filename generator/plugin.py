@@ -25,7 +25,7 @@ from .generate import fill_markers, generate, marker_blocks, static_files
 from .mdext import REQUIRED
 from .memory import making_long_lived, release_long_lived
 from .sanitize import sanitize
-from .vendor import SCRIPT, STYLESHEET
+from .vendor import SCRIPT, STYLESHEET, THEME
 
 log = logging.getLogger("mkdocs.plugins.briefs")
 
@@ -70,6 +70,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         for extension in REQUIRED:  # what the generated pages are written for
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        if str(THEME) not in config.theme.dirs:  # after a project's own custom_dir, before Material's
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if SCRIPT not in map(str, config.extra_javascript):

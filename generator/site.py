@@ -13,7 +13,7 @@ from .corpus import Corpus, Project
 from .generate import fill_markers, generate, marker_blocks, static_files, write_static
 from .mdext import REQUIRED
 from .plugin import BriefsPlugin
-from .vendor import SCRIPT, STYLESHEET
+from .vendor import SCRIPT, STYLESHEET, THEME
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -105,13 +105,15 @@ def render_tree(corpus: Corpus, config_file: Path, out: Path) -> None:
     config["edit_uri"] = ""
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
+    # The tree's theme overrides: the generator's own, and a project's custom_dir over them.
+    overrides = out / "overrides"
+    if overrides.exists():
+        shutil.rmtree(overrides)
+    shutil.copytree(THEME, overrides)
     custom_dir = config.get("theme", {}).get("custom_dir")
     if isinstance(custom_dir, str):
-        overrides = out / "overrides"
-        if overrides.exists():
-            shutil.rmtree(overrides)
-        shutil.copytree(project.root / custom_dir, overrides)
-        config["theme"]["custom_dir"] = "overrides"
+        shutil.copytree(project.root / custom_dir, overrides, dirs_exist_ok=True)
+    config.setdefault("theme", {})["custom_dir"] = "overrides"
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                     encoding="utf-8")
 

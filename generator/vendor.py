@@ -20,10 +20,13 @@ VENDOR_FILES = {
 ASSETS = Path(__file__).resolve().parent / "assets"
 STYLESHEET = "assets/briefs/briefs.css"
 SCRIPT = "assets/briefs/briefs.js"
+SEARCH_WORKER = "assets/briefs/search.js"  # answers Material's search box (theme/briefs.html points it here)
+# Templates over Material's: the plugin puts this folder after a project's custom_dir.
+THEME = Path(__file__).resolve().parent / "theme"
 
 
 def asset_files() -> dict[str, Path]:
-    return {STYLESHEET: ASSETS / "briefs.css", SCRIPT: ASSETS / "briefs.js"}
+    return {STYLESHEET: ASSETS / "briefs.css", SCRIPT: ASSETS / "briefs.js", SEARCH_WORKER: ASSETS / "search.js"}
 
 
 class MissingVendorFiles(RuntimeError):

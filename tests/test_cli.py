@@ -119,6 +119,14 @@ def test_render_tree_builds_with_plain_mkdocs(project, tmp_path: Path) -> None:
     pages = {p.relative_to(out / "site").as_posix() for p in (out / "site").rglob("*.html")}
     plugin_pages = {p.relative_to(config.parent / "site").as_posix() for p in (config.parent / "site").rglob("*.html")}
     assert pages == plugin_pages
+    # The tree carries the search index and the theme's worker: plain MkDocs serves the same search.
+    assert search_files(out / "site") == search_files(config.parent / "site")
+    assert "search/manifest.json" in search_files(out / "site")
+    assert (out / "site" / "assets" / "briefs" / "search.js").is_file()
+
+
+def search_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "search").rglob("*") if p.is_file()}
 
 
 def test_build_with_content_errors_reports_them_not_a_failed_site_build(project) -> None:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from bench.children import run_child, tool
 from bench.corpus import CorpusStats, write_corpus
+from bench.search import FirstSearch, first_search, record_name, search_report, shipped_search
 from bench.serve import serve_reload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +83,13 @@ except ImportError:
     static_files = dict
 static_files(corpus)
 t4 = time.perf_counter()
-print(json.dumps({"parse": t1 - t0, "check": t2 - t1, "generate": t3 - t2, "static": t4 - t3,
+try:  # the search index alone (static_files makes it too)
+    from generator.search import index_files, search_docs
+    index_files(search_docs(corpus))
+except ImportError:
+    pass
+t5 = time.perf_counter()
+print(json.dumps({"parse": t1 - t0, "check": t2 - t1, "generate": t3 - t2, "static": t4 - t3, "index": t5 - t4,
                   "files": len(files),
                   "pages": len(pages), "errors": has_errors(corpus.diagnostics, True),
                   "diagnostics": [str(d) for d in corpus.diagnostics[:5]]}))
@@ -100,7 +107,9 @@ class Result:
     generate: list[float] = field(default_factory=list)
     static: list[float] = field(default_factory=list)
     check_cli: list[float] = field(default_factory=list)
+    index: list[float] = field(default_factory=list)
     rss: dict[str, int] = field(default_factory=dict)  # KiB, the maximum over repetitions
+    first_search: FirstSearch | None = None
 
     def med(self, name: str) -> float:
         return statistics.median(getattr(self, name))
@@ -135,26 +144,27 @@ def _timed(result: Result, name: str, args: list[str]) -> None:
     result.peak(name, run.maxrss_kib)
 
 
-def measure_once(sized: Sized) -> None:
-    """One repetition of every measurement at one size, added to its result."""
+def measure_once(sized: Sized, search_only: bool = False) -> None:
+    """One repetition of every measurement at one size (or of the build and the in-process
+    timings only), added to its result."""
     result, config = sized.result, str(sized.corpus / "mkdocs.yml")
     _timed(result, "build", [tool("briefs"), "build", "-f", config])
-    _timed(result, "floor", [tool("mkdocs"), "build", "-f", str(sized.render / "mkdocs.yml")])
-    _timed(result, "check_cli", [tool("briefs"), "check", "-f", config])
-    for _ in range(INPROC_RUNS):
+    if not search_only:
+        _timed(result, "floor", [tool("mkdocs"), "build", "-f", str(sized.render / "mkdocs.yml")])
+        _timed(result, "check_cli", [tool("briefs"), "check", "-f", config])
+    for _ in range(1 if search_only else INPROC_RUNS):
         run = run_child([sys.executable, "-c", _INPROC, str(sized.corpus)], cwd=ROOT)
         data = json.loads(run.stdout)
         if data["errors"]:
             raise RuntimeError(f"bench: the N={result.n} corpus has problems: {data['diagnostics']}")
-        result.check.append(data["check"])
-        result.parse.append(data["parse"])
-        result.generate.append(data["generate"])
-        result.static.append(data["static"])
+        for name in ("check", "parse", "generate", "static", "index"):
+            getattr(result, name).append(data[name])
 
 
-def bench_sizes(sizes: list[int], seed: int, repeat: int, out: Path) -> list[Result]:
+def bench_sizes(sizes: list[int], seed: int, repeat: int, out: Path, search_only: bool = False) -> list[Result]:
     """Every size once per repetition, in turn: a shared machine's slow spell falls on all
-    sizes alike instead of inflating one size's median and so the growth."""
+    sizes alike instead of inflating one size's median and so the growth. Then a reader's
+    first search on each size's site, as the last build left it."""
     prepared = []
     for n in sizes:
         print(f"bench: writing and rendering N={n}", file=sys.stderr, flush=True)
@@ -162,7 +172,10 @@ def bench_sizes(sizes: list[int], seed: int, repeat: int, out: Path) -> list[Res
     for rep in range(repeat):
         for sized in prepared:
             print(f"bench: N={sized.result.n}, repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
-            measure_once(sized)
+            measure_once(sized, search_only)
+    for sized in prepared:
+        print(f"bench: N={sized.result.n}, a first search in Chromium", file=sys.stderr, flush=True)
+        sized.result.first_search = first_search(sized.corpus / "site", record_name(sized.corpus))
     return [sized.result for sized in prepared]
 
 
@@ -287,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip timing mkdocs serve's reload on a copy of the shipped content")
     parser.add_argument("--saves", type=int, default=7,
                         help="saves timed under mkdocs serve; their median (default 7, a few seconds each)")
+    parser.add_argument("--search-only", action="store_true",
+                        help="only the search: one briefs build per size, its index's cost, a first search")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile load_corpus + generate + static_files at the largest size")
     args = parser.parse_args(argv)
@@ -299,15 +314,23 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     try:
-        results = bench_sizes(sizes, args.seed, args.repeat, out)
+        results = bench_sizes(sizes, args.seed, 1 if args.search_only else args.repeat, out, args.search_only)
+        print("bench: a first search on the shipped content", file=sys.stderr, flush=True)
+        shipped = shipped_search(ROOT, out)
         serve = None
-        if args.serve:
+        if args.serve and not args.search_only:
             print("bench: mkdocs serve on the shipped content", file=sys.stderr, flush=True)
             serve = serve_reload(ROOT, args.saves, out)
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(report(results, args.seed, args.repeat, out, serve))
+    searches: list[tuple[str, float | None, FirstSearch]] = [
+        (f"N={r.n}", r.med("index"), r.first_search) for r in results if r.first_search]
+    searches.append(("shipped", None, shipped))
+    if not args.search_only:
+        print(report(results, args.seed, args.repeat, out, serve))
+        print()
+    print("\n".join(search_report(searches, f"N={sizes[-1]}")))
     if args.profile:
         print()
         print(profile(out / f"n{sizes[-1]}"))

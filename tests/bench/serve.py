@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.children import tool
 
 # What the shipped project needs to build; the rest (.git, .venv, site, .bench) stays behind.
-_PROJECT_PARTS = ("mkdocs.yml", "content", "bib", "seeds", "site-overrides")
+_PROJECT_PARTS = ("mkdocs.yml", "content", "bib", "seeds")
 _POLL = 0.05  # seconds between requests while waiting for the page
 
 
@@ -41,13 +41,8 @@ def seconds_until(url: str, text: str, limit: float = 120) -> float:
     raise RuntimeError(f"bench: {text!r} never appeared at {url} within {limit:.0f} s")
 
 
-def serve_reload(project: Path, saves: int, scratch: Path) -> list[float]:
-    """Seconds from saving one attack's YAML to ``mkdocs serve`` showing its new title.
-
-    Runs on a copy of ``project`` (its node_modules linked, not copied), so the shipped
-    content is never touched; the first attack file in name order is the one edited.
-    """
-    copy = scratch / "serve"
+def copy_project(project: Path, copy: Path) -> Path:
+    """What ``project`` needs to build, copied to ``copy`` (its node_modules linked); the copy's mkdocs.yml."""
     shutil.rmtree(copy, ignore_errors=True)
     copy.mkdir(parents=True)
     for part in _PROJECT_PARTS:
@@ -58,6 +53,16 @@ def serve_reload(project: Path, saves: int, scratch: Path) -> list[float]:
             shutil.copyfile(source, copy / part)
     if (project / "node_modules").is_dir():
         (copy / "node_modules").symlink_to(project / "node_modules", target_is_directory=True)
+    return copy / "mkdocs.yml"
+
+
+def serve_reload(project: Path, saves: int, scratch: Path) -> list[float]:
+    """Seconds from saving one attack's YAML to ``mkdocs serve`` showing its new title.
+
+    Runs on a copy of ``project``, so the shipped content is never touched; the first
+    attack file in name order is the one edited.
+    """
+    copy = copy_project(project, scratch / "serve").parent
     record = sorted((copy / "content" / "attacks").glob("*.yaml"))[0]
     address = f"127.0.0.1:{free_port()}"
     page = f"http://{address}/attacks/{record.stem}/"
