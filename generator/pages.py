@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bibliography import Reference
-from .charts import attack_rows
+from .charts import attack_rows, chart_notes
 from .corpus import Corpus, Entry, Use
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
+from .networks import SITE_MAP_LIMIT, neighbours, network_path
 from .notes import SOURCES_PAGE
 from .words import field_words, label, list_words
 
@@ -141,6 +142,7 @@ def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
     if isinstance(entry.record, Actor):
         relation_facts, relations = actor_relations(entry, links)
         context |= {
+            "network": network_path(entry.id) if relations else None,
             "relation_facts": relation_facts,
             "relations": relations,
             "attacks": links.attacks_by.get(entry.id, []),
@@ -169,6 +171,8 @@ def _index_page(corpus: Corpus, links: Links, kind: str) -> Page:
     if kind == "actors":
         context["groups"] = [(title, [e for e in entries if e.record.category.value in categories])
                              for title, categories in ACTOR_GROUPS]
+        related = sum(1 for ids in neighbours(corpus).values() if ids)
+        context["network"] = {"related": related, "drawn": 0 < related <= SITE_MAP_LIMIT}
     return Page(f"{kind}/index.md", f"index-{kind}.md.j2", context)
 
 
@@ -225,7 +229,8 @@ def build_pages(corpus: Corpus) -> list[Page]:
     pages += [_record_page(corpus, links, entry) for entry in corpus.entries()]
     pages.append(_sources_page(corpus))
     pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
-    pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": attack_rows(corpus)}))
+    rows = attack_rows(corpus)
+    pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": rows, **chart_notes(rows)}))
     pages.append(Page(DATA_PAGE, "data.md.j2", {}))
     pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
     return pages

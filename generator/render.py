@@ -6,6 +6,7 @@ the generator wrote or made safe), so a title from YAML can never become markup.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from typing import Any
@@ -75,6 +76,7 @@ def environment() -> Environment:
     env.filters["cell"] = _cell
     env.filters["md"] = Md  # only for Markdown the generator made (formatted references, anchors)
     env.filters["slug"] = _slug
+    env.filters["attr"] = lambda text: Md(html.escape(str(text), quote=True))  # inside an HTML attribute
     env.filters["first_upper"] = lambda text: Md(text[:1].upper() + text[1:])
     return env
 

@@ -12,7 +12,7 @@ TAGS = {
 ATTRIBUTES = {
     "*": {"class", "id", "title", "dir"},
     "a": {"href"},
-    "div": {"data-spec", "role", "aria-label"},
+    "div": {"data-spec", "data-min-width", "role", "aria-label"},
     "td": {"align", "colspan", "data-label"},
     "th": {"align", "colspan"},
 }

@@ -151,19 +151,6 @@ def test_hovering_a_note_marker_shows_the_reference(browser, fixture_site: Path)
         page.close()
 
 
-def test_charts_draw_one_mark_per_attack(browser, real_site: Path) -> None:
-    attacks = load_corpus(Project(ROOT)).records["attacks"].values()
-    placed = sum(1 for a in attacks if a.record.location and a.record.location.geocode)
-    with serve(real_site) as base:
-        page = browser.new_page()
-        page.goto(base + "/timeline/", wait_until="networkidle")
-        page.wait_for_selector(".briefs-chart[data-rendered='true'] >> nth=2", timeout=15_000)
-        marks = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.briefs-chart')].map(
-            c => [c.dataset.spec, c.querySelectorAll('g.mark-symbol.role-mark path').length]))""")
-        page.close()
-    assert marks == {"timeline": len(attacks), "casualties": len(attacks), "map": placed}
-
-
 def crawl(browser, site: Path) -> tuple[int, int, list[str]]:
     """Follow every same-origin link and anchor from every page; return pages, links, broken."""
     broken: list[str] = []
