@@ -79,7 +79,7 @@ def attack_rows(corpus: Corpus) -> list[dict[str, Any]]:
             "precision_words": PRECISION_WORDS["span" if record.end_date else start.precision],
             "place": place_words(location) or "not given in the sources",
             "country": list_words(location.country) if location and location.country else UNKNOWN_COUNTRY,
-            "perpetrators": ", ".join(corpus.title("actors", p.actor) for p in record.perpetrators)
+            "perpetrators": ", ".join(dict.fromkeys(corpus.title("actors", p.actor) for p in record.perpetrators))
                             or "not given in the sources",
             "killed_low": figure.low if figure else None,
             "killed_high": figure.high if figure else None,

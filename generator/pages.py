@@ -60,7 +60,7 @@ class Links:
     """Who points at whom, computed once for the whole corpus."""
 
     relations_in: dict[str, list[tuple[Entry, Relation]]] = field(default_factory=lambda: defaultdict(list))
-    attacks_by: dict[str, list[tuple[Entry, Any]]] = field(default_factory=lambda: defaultdict(list))
+    attacks_by: dict[str, list[tuple[Entry, list[Any]]]] = field(default_factory=lambda: defaultdict(list))
     options_for_actor: dict[str, list[tuple[Entry, str]]] = field(default_factory=lambda: defaultdict(list))
     options_for_attack: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
 
@@ -71,8 +71,12 @@ def build_links(corpus: Corpus) -> Links:
         for relation in entry.record.relations:
             links.relations_in[relation.actor].append((entry, relation))
     for entry in corpus.records["attacks"].values():
+        # An actor named twice (two sources attributing the attack to it) lists the attack once.
+        by_actor: dict[str, list[Any]] = defaultdict(list)
         for perpetrator in entry.record.perpetrators:
-            links.attacks_by[perpetrator.actor].append((entry, perpetrator))
+            by_actor[perpetrator.actor].append(perpetrator)
+        for actor, perpetrators in by_actor.items():
+            links.attacks_by[actor].append((entry, perpetrators))
     for entry in corpus.records["policy-options"].values():
         roles: dict[str, list[str]] = defaultdict(list)
         for proposer in entry.record.proposers:

@@ -27,6 +27,7 @@ from .words import (
     label,
     missing_facts,
     number_words,
+    perpetrator_bases,
     place_words,
     span_words,
 )
@@ -41,6 +42,12 @@ def _finalize(value: Any) -> str:
     if value is None:
         return ""
     return escape_text(str(value))
+
+
+def _first_upper(text: str) -> Md:
+    """The text with a capital first letter: plain text escaped, Markdown kept."""
+    markdown = text if isinstance(text, Md) else escape_text(str(text))
+    return Md(markdown[:1].upper() + markdown[1:])
 
 
 def _cell(text: str) -> Md:
@@ -71,13 +78,14 @@ def environment() -> Environment:
                     "KIND_LABELS": KIND_LABELS, "number_words": number_words, "differ": differ,
                     "date_words": date_words, "span_words": span_words, "place_words": place_words, "label": label,
                     "basis_words": basis_words, "without_citations": without_citations, "count_words": count_words,
+                    "perpetrator_bases": perpetrator_bases,
                     "missing_facts": missing_facts, "status_meaning": STATUS_MEANING.get,
                     "ref_anchor": ref_anchor}
     env.filters["cell"] = _cell
     env.filters["md"] = Md  # only for Markdown the generator made (formatted references, anchors)
     env.filters["slug"] = _slug
     env.filters["attr"] = lambda text: Md(html.escape(str(text), quote=True))  # inside an HTML attribute
-    env.filters["first_upper"] = lambda text: Md(text[:1].upper() + text[1:])
+    env.filters["first_upper"] = _first_upper
     return env
 
 

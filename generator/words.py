@@ -120,6 +120,16 @@ def basis_words(perpetrator: Any) -> str:
     return f"{basis} by {perpetrator.by}" if perpetrator.by else basis
 
 
+def perpetrator_bases(attack: Any) -> list[tuple[str, str]]:
+    """Each actor named as perpetrator once, with how: [("iskp", "attributed")], ["claimed and attributed"]."""
+    bases: dict[str, list[str]] = {}
+    for perpetrator in attack.perpetrators:
+        basis = label("basis", perpetrator.basis)
+        if basis not in bases.setdefault(perpetrator.actor, []):
+            bases[perpetrator.actor].append(basis)
+    return [(actor, list_words(words)) for actor, words in bases.items()]
+
+
 def missing_facts(attack: Any) -> str:
     """One sentence for every key fact no source gives, instead of a row of "not given"."""
     missing = [] if attack.location else ["place"]
