@@ -51,6 +51,42 @@ def site_history(corpus: Corpus) -> list[Update]:
                                           u.number))
 
 
+@dataclass(frozen=True)
+class Day:
+    """One day of updates, as pages list them: each change note, then the records checked that day."""
+
+    date: dt.date
+    notes: list[Update]
+    reviewed: list[Update]
+    more: int = 0  # updates of the day left out, when a list stops short
+
+    @property
+    def size(self) -> int:
+        return len(self.notes) + len(self.reviewed)
+
+
+def by_day(updates: list[Update]) -> list[Day]:
+    """Updates (newest first) grouped by day: 27 records checked on one day read as one line, not 27."""
+    days: dict[dt.date, Day] = {}
+    for update in updates:
+        day = days.setdefault(update.date, Day(update.date, [], []))
+        (day.notes if update.note is not None else day.reviewed).append(update)
+    return list(days.values())
+
+
+def newest_days(updates: list[Update], count: int) -> list[Day]:
+    """The days of the newest ``count`` updates; the last day says how many of its updates it leaves out."""
+    days: list[Day] = []
+    for day in by_day(updates):
+        room = count - sum(shown.size for shown in days)
+        if room <= 0:
+            break
+        notes = day.notes[:room]
+        reviewed = day.reviewed[:room - len(notes)]
+        days.append(Day(day.date, notes, reviewed, day.size - len(notes) - len(reviewed)))
+    return days
+
+
 def last_updated(entry: Entry) -> dt.date:
     """The newest date in the record's history: when its page last changed, as far as the content says."""
     return max([entry.record.reviewed, *(change.date for change in entry.record.changes)])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .bibliography import Reference
-from .changes import RECENT_CHANGES, content_date, last_updated, record_history, site_history
+from .changes import RECENT_CHANGES, content_date, last_updated, newest_days, record_history, site_history
 from .charts import attack_rows
 from .corpus import Corpus, Entry, Use
 from .headmeta import description, highwire_date
@@ -249,7 +249,7 @@ def build_pages(corpus: Corpus) -> list[Page]:
     pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
     pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": attack_rows(corpus)}))
     pages.append(Page(DATA_PAGE, "data.md.j2", {}))
-    pages.append(Page(CHANGES_PAGE, "changes.md.j2", {"updates": site_history(corpus)[:RECENT_CHANGES]}))
+    pages.append(Page(CHANGES_PAGE, "changes.md.j2", {"days": newest_days(site_history(corpus), RECENT_CHANGES)}))
     pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
     # A page made from many records changes with any of them: it is as new as the content (the sitemap's date).
     updated = {"updated": content_date(corpus)}

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .changes import LATEST_CHANGES, content_date, site_history
+from .changes import LATEST_CHANGES, content_date, newest_days, site_history
 from .corpus import Corpus
 from .headmeta import yaml_string
 from .models import KIND_LABELS, SLUG_PATTERN
@@ -118,7 +118,7 @@ def render_latest(corpus: Corpus) -> str:
     """The newest updates, as on the Recent changes page, linked from the home page."""
     links = PageLinks("index.md", corpus)
     return environment().get_template("latest.md.j2").render(
-        updates=site_history(corpus)[:LATEST_CHANGES], links=links, changes_page=CHANGES_PAGE, feed=FEED)
+        days=newest_days(site_history(corpus), LATEST_CHANGES), links=links, changes_page=CHANGES_PAGE, feed=FEED)
 
 
 _LINK_TARGET = re.compile(r"^[^\s()<>\[\]\\]+$")

@@ -27,7 +27,7 @@ from conftest import FIXTURES
 from pybtex.database import parse_string
 
 from generator.bibstyle import clean_latex
-from generator.changes import content_date, record_history, site_history
+from generator.changes import content_date, newest_days, record_history, site_history
 from generator.check import load_corpus
 from generator.cli import main
 from generator.corpus import Project, Publishing, publishing
@@ -373,6 +373,16 @@ def test_a_record_history_is_its_notes_and_its_review_newest_first() -> None:
     assert dates == sorted(dates, reverse=True) and len(dates) == 6
 
 
+def test_a_list_cut_short_says_how_many_of_its_last_day_it_leaves_out(monkeypatch) -> None:
+    days = newest_days(site_history(corpus_for()), 3)
+    assert [(d.date.isoformat(), len(d.notes), len(d.reviewed), d.more) for d in days] == [
+        ("2026-11-21", 1, 0, 0), ("2026-11-20", 1, 1, 2)]
+    monkeypatch.setattr("generator.render.LATEST_CHANGES", 3)
+    assert render_latest(corpus_for()).splitlines()[2] == (
+        "- 20 November 2026: Checked against their sources: [Example market bombing]"
+        "(attacks/example-market-bombing.md) and [2 more](changes/index.md).")
+
+
 def test_a_change_note_takes_no_citation(tmp_path: Path) -> None:
     config = copy_basic(tmp_path / "basic")
     group = config.parent / "content" / "actors" / "example-group.yaml"
@@ -392,11 +402,14 @@ def test_the_record_page_recent_changes_and_latest_read_the_same_history(sites) 
     order = [changes.index(day) for day in ('id="21-november-2026"', 'id="20-november-2026"', 'id="2-march-2026"')]
     assert order == sorted(order)
     latest = render_latest(corpus_for())
-    assert latest.splitlines()[:2] == [
+    assert latest.splitlines()[:3] == [
         '- 21 November 2026: [Example market bombing](attacks/example-market-bombing.md) (attack): Corrected the '
         'injured figure to "more than 100", as Roe gives it; the rest is unchanged.',
         "- 20 November 2026: [Example Group](actors/example-group.md) (actor): Renamed from Example Movement, "
-        "the name the sources no longer use."]
+        "the name the sources no longer use.",
+        "- 20 November 2026: Checked against their sources: [Example market bombing]"
+        "(attacks/example-market-bombing.md), [Exampleland](actors/example-state.md), [Talks with Example Group]"
+        "(policy-options/example-talks.md)."]
     assert "[All recent changes](changes/index.md)" in latest
 
 
