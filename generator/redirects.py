@@ -32,6 +32,7 @@ def redirect_page(entry: Entry, target: str, canonical: str) -> str:
         '<html lang="en">\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
         f"<title>Moved: {title}</title>\n"
         f'<link rel="canonical" href="{canonical_href}">\n'
         '<meta name="robots" content="noindex">\n'

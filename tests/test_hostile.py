@@ -785,7 +785,7 @@ def test_hostile_record_text_stays_inert_in_the_head(tmp_path: Path, monkeypatch
     assert {name: page["meta"].get(name) for name in expected} == expected
     redirect = HeadTags()
     redirect.feed((site / "actors" / "example-movement" / "index.html").read_text(encoding="utf-8"))
-    assert redirect.tags == ["html", "head", "meta", "title", "link", "meta", "script", "meta"]
+    assert redirect.tags == ["html", "head", "meta", "meta", "title", "link", "meta", "script", "meta"]
     assert [script for script in redirect.scripts if "alert" in script] == []
     feed = ET.fromstring((site / "feed.xml").read_bytes())
     titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
