@@ -55,15 +55,17 @@ def highwire_date(day: dt.date) -> str:
     return day.strftime("%Y/%m/%d")
 
 
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;/?'()-")
+
+
 def yaml_string(text: str) -> str:
-    """Any text as a YAML double-quoted scalar made only of printable ASCII, which every YAML
-    reader (MkDocs' front matter) reads back exactly, whatever characters the text holds."""
+    """Any text as a YAML double-quoted scalar that every YAML reader (MkDocs' front matter) reads back
+    exactly. Only letters, digits and plain punctuation stay as they are; every other character is an
+    escape, so that not even a Markdown or HTML reader of the raw page finds markup in it."""
     out = []
     for char in text:
         code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
+        if char in _PLAIN:
             out.append(char)
         elif code <= 0xFF:
             out.append(f"\\x{code:02x}")

@@ -438,6 +438,8 @@ def test_the_feed_is_atom_newest_first_one_entry_per_change(sites, which) -> Non
     assert updated == sorted(updated, reverse=True) and parsed.feed.updated == updated[0]
     assert [e.summary for e in parsed.entries][0].startswith("Corrected the injured figure")
     assert bool(root.findall(f"{ATOM}link[@rel='self']")) == (which == "address")
+    # feed readers find it from any page of a published site
+    assert head(site / "index.html").links.get("alternate") == (["feed.xml"] if which == "address" else None)
 
 
 def test_the_feed_and_the_content_date_never_read_the_clock(monkeypatch) -> None:
