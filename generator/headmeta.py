@@ -8,6 +8,7 @@ They are plain text: the template escapes them, and nothing here is markup.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 
 import markdown
@@ -27,13 +28,20 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
+# Text without these has no Markdown to render: most summaries, once their citations are out.
+_MARKUP = re.compile(r"[*_`\[\]<>&#!{}|\\~]|^\s*(?:[-+]|\d+[.)])\s", re.MULTILINE)
+
+
 def plain_text(prose: str) -> str:
     """Prose as a reader would read it aloud: no citations, no note markers, no Markdown, one line."""
     groups = find_citations(prose)
     starts = [0] + [group.end for group in groups]
     kept = "".join(prose[start:group.start].rstrip() for start, group in zip(starts, groups, strict=False))
+    kept += prose[starts[-1]:]
+    if not _MARKUP.search(kept):
+        return " ".join(kept.split())
     parser = _Text()
-    parser.feed(markdown.markdown(safe_markdown(kept + prose[starts[-1]:])))
+    parser.feed(markdown.markdown(safe_markdown(kept)))
     parser.close()
     return " ".join("".join(parser.parts).split())
 
