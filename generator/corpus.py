@@ -21,6 +21,28 @@ _SLUG = re.compile(SLUG_PATTERN)
 
 
 @dataclass(frozen=True)
+class Publishing:
+    """What the About page tells readers: who publishes the site, under which licences, where corrections go.
+    Empty means not configured, and pages say nothing rather than guess."""
+
+    publisher: str = ""
+    text_licence: str = ""
+    text_licence_url: str = ""
+    data_licence: str = ""
+    data_licence_url: str = ""
+    corrections: str = ""  # an email address or a web address (an issue tracker, a form)
+
+
+def publishing(settings: dict[str, Any], repo_url: str | None = None) -> Publishing:
+    """The About page's essentials from the `briefs` plugin's settings; corrections default to the
+    repository's issue tracker when the site names a repository."""
+    values = {name: str(settings.get(name) or "").strip() for name in Publishing.__dataclass_fields__}
+    if not values["corrections"] and repo_url:
+        values["corrections"] = repo_url.rstrip("/") + "/issues"
+    return Publishing(**values)
+
+
+@dataclass(frozen=True)
 class Project:
     """Where the content lives; by default the fixed layout below the project root."""
 
@@ -31,6 +53,11 @@ class Project:
     review_period_days: int = 365
     site_name: str = "briefs"
     site_url: str = ""  # the published address, for "cite this page"; empty: site-relative paths
+    publishing: Publishing = Publishing()
+
+    def page_url(self, path: str) -> str:
+        """The full address of a site path (``actors/iskp/``), or "" when the site has no address."""
+        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else ""
 
     @property
     def content_dir(self) -> Path:
@@ -93,6 +120,7 @@ class Corpus:
     cited_by: dict[str, list[Use]] = field(default_factory=dict)
     facts: dict[str, FileFacts] = field(default_factory=dict)  # by record file path
     review: Any = None  # the reviewer's findings (review.Review), added by check.load_corpus
+    renamed: dict[str, Entry] = field(default_factory=dict)  # a former id → the record that now has it
 
     def get(self, kind: str, id: str) -> Entry | None:
         return self.records.get(kind, {}).get(id)
@@ -230,8 +258,11 @@ def _check_references(corpus: Corpus) -> None:
         for item in facts.refs:
             target = item.marker.kind  # type: ignore[union-attr]
             if item.value not in corpus.known_ids[target]:
+                renamed = corpus.renamed.get(item.value)
+                hint = (f"renamed: it is now '{renamed.id}'" if renamed and renamed.kind == target
+                        else _did_you_mean(item.value, corpus.known_ids[target]))
                 diagnostics.append(error(file.pos(item.loc), "unknown-id", f"unknown {target} id '{item.value}'",
-                                         _did_you_mean(item.value, corpus.known_ids[target])))
+                                         hint))
     corpus.cited_by = {key: sorted(map(Use._make, uses)) for key, uses in sorted(cited_by.items())}
 
 
@@ -257,6 +288,24 @@ def _check_duplicate_ids(corpus: Corpus) -> None:
         owner.setdefault(entry.id, entry)
 
 
+def _check_former_ids(corpus: Corpus) -> None:
+    """A former id keeps its address for one record only: never a live id's, never another record's."""
+    live = {id: kind for kind, ids in corpus.known_ids.items() for id in ids}
+    for entry in corpus.entries():
+        for index, former in enumerate(entry.record.formerly):
+            pos = entry.pos(("formerly", index))
+            if former in live:
+                owner = f"{corpus.project.content}/{live[former]}/{former}.yaml"
+                corpus.diagnostics.append(error(pos, "former-id-taken", f"former id '{former}' is the id of {owner}",
+                                                "a record's old address cannot redirect while a record lives there"))
+            elif former in corpus.renamed:
+                corpus.diagnostics.append(error(pos, "former-id-taken",
+                                                f"former id '{former}' is also listed by {corpus.renamed[former].path}",
+                                                "an old address can redirect to one record only"))
+            else:
+                corpus.renamed[former] = entry
+
+
 def read_corpus(project: Project) -> Corpus:
     """Load every record, note and reference and check what spans files; problems become diagnostics."""
     bib_dir = project.root / project.bib
@@ -266,6 +315,7 @@ def read_corpus(project: Project) -> Corpus:
     corpus.records = {kind: _load_kind(project, kind, corpus) for kind in KINDS}
     corpus.seeds = _load_seeds(project, corpus.diagnostics)
     _check_duplicate_ids(corpus)
+    _check_former_ids(corpus)
     _check_references(corpus)
     _check_seeds(corpus)
     return corpus

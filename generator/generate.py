@@ -9,13 +9,17 @@ from pathlib import Path
 from .charts import chart_files
 from .corpus import Corpus
 from .exports import export_all
-from .pages import DATA_DIR, build_pages, source_path
-from .render import render_counts, render_latest, render_page
+from .feed import atom_feed
+from .pagecite import citation_files
+from .pages import DATA_DIR, FEED, build_pages, source_path
+from .redirects import redirect_files
+from .render import render_counts, render_latest, render_page, render_publishing
 from .search import index_files, search_docs
 from .vendor import asset_files, vendor_files
 
 # Hand-written pages may ask for generated blocks with these markers.
-MARKERS = {"<!-- briefs:counts -->": render_counts, "<!-- briefs:latest -->": render_latest}
+MARKERS = {"<!-- briefs:counts -->": render_counts, "<!-- briefs:latest -->": render_latest,
+           "<!-- briefs:publishing -->": render_publishing}
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,15 @@ StaticContent = str | bytes | Path
 
 
 def static_files(corpus: Corpus) -> dict[str, StaticContent]:
-    """Site path → content or file to copy: data exports, each record's YAML source, chart
-    specs, the search index and the bundled browser libraries."""
+    """Site path → content or file to copy: data exports, each record's YAML source and citation
+    files, the changes feed, renamed records' old addresses, chart specs, the search index and the
+    bundled browser libraries."""
     files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data for name, data in export_all(corpus).items()}
     for entry in corpus.entries():
         files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
+    files.update(citation_files(corpus))
+    files[FEED] = atom_feed(corpus)
+    files.update(redirect_files(corpus, files))  # after every record file it copies
     files.update(chart_files(corpus))
     files.update(index_files(search_docs(corpus)))
     files.update(vendor_files(corpus.project.root))

@@ -14,6 +14,7 @@ from functools import cache, total_ordering
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union, get_args, get_origin
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -260,6 +261,19 @@ class Alias(Shorthand):
         default=None, description="why the editors give this name though no source we hold uses it")
 
 
+def _no_citation(note: str) -> str:
+    if "[@" in note:
+        raise ValueError("a change note is the editors' own words: cite sources in the fields it changed")
+    return note
+
+
+class Change(Strict):
+    """A dated note of what the editors changed: their own words, shown as plain text, never cited."""
+
+    date: dt.date
+    note: Annotated[Text, AfterValidator(_no_citation)]
+
+
 class Record(Strict):
     """What every record kind has."""
 
@@ -268,6 +282,9 @@ class Record(Strict):
     notes: Prose | None = None
     tags: list[Slug] = []
     reviewed: dt.date
+    changes: list[Change] = Field(default=[], description="what the editors changed and when, for the page's "
+                                                          "history, Recent changes and the feed")
+    formerly: list[Slug] = Field(default=[], description="the record's earlier ids: their addresses redirect here")
 
 
 class Relation(Strict):

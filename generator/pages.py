@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .bibliography import Reference
+from .changes import RECENT_CHANGES, content_date, last_updated, newest_days, record_history, site_history
 from .charts import attack_rows, chart_notes
 from .corpus import Corpus, Entry, Use
+from .headmeta import description, highwire_date
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .networks import SITE_MAP_LIMIT, neighbours, network_path
 from .notes import SOURCES_PAGE
@@ -35,6 +37,8 @@ class Page:
 
 
 REVIEW_PAGE = "review/index.md"
+CHANGES_PAGE = "changes/index.md"
+FEED = "feed.xml"
 TIMELINE_PAGE = "timeline/index.md"
 
 
@@ -49,6 +53,19 @@ def source_path(kind: str, id: str) -> str:
 
 def json_path(kind: str, id: str) -> str:
     return f"{DATA_DIR}/records/{kind}/{id}.json"
+
+
+def cite_path(kind: str, id: str, extension: str) -> str:
+    """Where the site serves a record page's citation file (``bib``, ``ris`` or ``json``)."""
+    return f"{DATA_DIR}/cite/{kind}/{id}.{extension}"
+
+
+CITATION_FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
+
+
+def record_data_paths(kind: str, id: str) -> list[str]:
+    """Every file the site serves for one record besides its page: its data and its citation files."""
+    return [source_path(kind, id), json_path(kind, id), *(cite_path(kind, id, ext) for ext in CITATION_FORMATS)]
 
 
 def record_path(kind: str, id: str) -> str:
@@ -105,10 +122,6 @@ def page_tags(entry: Entry) -> list[str]:
     return sorted(set(tags))
 
 
-def latest_reviewed(corpus: Corpus, count: int = 5) -> list[Entry]:
-    return sorted(corpus.entries(), key=lambda e: (-e.record.reviewed.toordinal(), e.record.title.casefold()))[:count]
-
-
 # Relations that say what an actor is part of, or who is part of it: the key-facts box lists them,
 # in this order, from this actor's side ("out") and from the other's ("in").
 FACT_RELATIONS = [("leader", "in", "Led by"), ("leader", "out", "Leader of"), ("member", "out", "Member of"),
@@ -136,13 +149,22 @@ def proposer_groups(option: Any) -> list[tuple[str, list[Any]]]:
     return list(groups.items())
 
 
+def record_head(entry: Entry) -> dict[str, str]:
+    """What the page's <head> says of it (see ``headmeta``): plain text, escaped by the theme template."""
+    return {"title": entry.record.title, "description": description(entry.record.summary),
+            "date": highwire_date(entry.record.reviewed), "updated": last_updated(entry).isoformat()}
+
+
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
     path = record_path(entry.kind, entry.id)
     context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],
-                               "page_tags": page_tags(entry),
-                               "page_url": corpus.project.site_url.rstrip("/") + f"/{entry.kind}/{entry.id}/",
+                               "page_tags": page_tags(entry), "head": record_head(entry),
+                               "page_url": corpus.project.page_url(f"{entry.kind}/{entry.id}/"),
                                "yaml_path": source_path(entry.kind, entry.id),
-                               "json_path": json_path(entry.kind, entry.id)}
+                               "json_path": json_path(entry.kind, entry.id),
+                               "citation_files": [(name, cite_path(entry.kind, entry.id, extension))
+                                                  for extension, name in CITATION_FORMATS.items()],
+                               "history": record_history(entry)}
     if isinstance(entry.record, Actor):
         relation_facts, relations = actor_relations(entry, links)
         context |= {
@@ -236,8 +258,11 @@ def build_pages(corpus: Corpus) -> list[Page]:
     rows = attack_rows(corpus)
     pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": rows, **chart_notes(rows)}))
     pages.append(Page(DATA_PAGE, "data.md.j2", {}))
+    pages.append(Page(CHANGES_PAGE, "changes.md.j2", {"days": newest_days(site_history(corpus), RECENT_CHANGES)}))
     pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
-    return pages
+    # A page made from many records changes with any of them: it is as new as the content (the sitemap's date).
+    updated = {"updated": content_date(corpus)}
+    return [page if "head" in page.context else replace(page, context=page.context | updated) for page in pages]
 
 
 def counts(corpus: Corpus) -> dict[str, int]:

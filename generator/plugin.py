@@ -16,10 +16,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .changes import content_date
 from .check import load_corpus
 from .citations import find_citations
 from .compiled import THEME_TEMPLATES
-from .corpus import Corpus, Project
+from .corpus import Corpus, Project, publishing
 from .diagnostics import Severity, format_text, summary
 from .generate import fill_markers, generate, marker_blocks, static_files
 from .mdext import REQUIRED
@@ -35,6 +36,13 @@ class BriefsConfig(Config):
     bib = c.Type(str, default="bib")
     seeds = c.Type(str, default="seeds")
     review_period_days = c.Type(int, default=365)
+    # What the About page says (generator.corpus.Publishing); unset, it says nothing of it.
+    publisher = c.Optional(c.Type(str))
+    text_licence = c.Optional(c.Type(str))
+    text_licence_url = c.Optional(c.Type(str))
+    data_licence = c.Optional(c.Type(str))
+    data_licence_url = c.Optional(c.Type(str))
+    corrections = c.Optional(c.Type(str))  # an email or web address; default: the repository's issues
 
 
 def _title_casefold(mapping: Any) -> str:
@@ -61,6 +69,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.project: Project | None = None
         self.generated: set[str] = set()
         self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
+        self.content_date: str | None = None  # ISO date of the newest content (changes.content_date)
         self.sanitizer: ThreadPoolExecutor | None = None
         self.sanitizing: list[tuple[Page, Future[str]]] = []
 
@@ -79,7 +88,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         _sort_tags_as_readers_do(config)
         root = Path(config.config_file_path).resolve().parent
         self.project = Project(root, self.config.content, self.config.bib, self.config.seeds,
-                               self.config.review_period_days, config.site_name, config.site_url or "")
+                               self.config.review_period_days, config.site_name, config.site_url or "",
+                               publishing(dict(self.config), config.repo_url))
         return config
 
     def _load(self) -> Corpus:
@@ -102,6 +112,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         assert self.project is not None
         corpus = self._load()  # held by this frame only: released when the pages are made
         self.blocks = marker_blocks(corpus)
+        date = content_date(corpus)
+        self.content_date = date.isoformat() if date else None
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")):
                 files.remove(file)
@@ -143,6 +155,11 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.sanitizer, self.sanitizing = None, []
 
     def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
+        # MkDocs dates every page by the clock (its sitemap's lastmod, the gzip header of sitemap.xml.gz):
+        # the content's own dates instead, so that two builds of the same content are the same bytes.
+        briefs = page.meta.get("briefs")
+        updated = briefs.get("updated") if isinstance(briefs, dict) else None
+        page.update_date = str(updated or self.content_date or page.update_date)
         if page.file.src_uri in self.generated:
             return markdown
         return fill_markers(markdown, self.blocks)

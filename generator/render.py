@@ -10,14 +10,17 @@ import html
 import re
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .changes import LATEST_CHANGES, content_date, newest_days, site_history
 from .corpus import Corpus
+from .headmeta import yaml_string
 from .models import KIND_LABELS, SLUG_PATTERN
 from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative, separate_markers, without_citations
-from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, record_path
-from .prose import escape_text
+from .pages import CHANGES_PAGE, FEED, INVERSE_RELATION, RELATION, Page, counts, record_path
+from .prose import ALLOWED_SCHEMES, escape_text
 from .review import differ
 from .words import (
     STATUS_MEANING,
@@ -86,6 +89,7 @@ def environment() -> Environment:
     env.filters["slug"] = _slug
     env.filters["attr"] = lambda text: Md(html.escape(str(text), quote=True))  # inside an HTML attribute
     env.filters["first_upper"] = _first_upper
+    env.filters["yaml"] = lambda value: Md(yaml_string(str(value)))  # front matter: any text, read back exactly
     return env
 
 
@@ -121,7 +125,33 @@ def render_counts(corpus: Corpus) -> str:
 
 
 def render_latest(corpus: Corpus) -> str:
-    """The most recently reviewed records, as links from the home page."""
+    """The newest updates, as on the Recent changes page, linked from the home page."""
     links = PageLinks("index.md", corpus)
-    return environment().get_template("latest.md.j2").render(entries=latest_reviewed(corpus), links=links,
-                                                             KIND_LABELS=KIND_LABELS)
+    return environment().get_template("latest.md.j2").render(
+        days=newest_days(site_history(corpus), LATEST_CHANGES), links=links, changes_page=CHANGES_PAGE, feed=FEED)
+
+
+_LINK_TARGET = re.compile(r"^[^\s()<>\[\]\\]+$")
+
+
+def link_target(url: str) -> str:
+    """A configured address as a Markdown link target, or "" when it is no http(s) or mailto address."""
+    if not url or not _LINK_TARGET.match(url):
+        return ""
+    return url if urlsplit(url).scheme.lower() in ALLOWED_SCHEMES else ""
+
+
+def contact(address: str) -> tuple[str, str]:
+    """(what to show, where it links) for an email address or a web address."""
+    if "@" in address and ":" not in address:
+        address = "mailto:" + address
+    return address.removeprefix("mailto:"), link_target(address)
+
+
+def render_publishing(corpus: Corpus) -> str:
+    """Who publishes the site, its licences, where corrections go, the date of its content (for About)."""
+    publishing = corpus.project.publishing
+    corrections = contact(publishing.corrections) if publishing.corrections else None
+    return environment().get_template("publishing.md.j2").render(
+        publishing=publishing, corrections=corrections, content_date=content_date(corpus),
+        links=PageLinks("about.md", corpus), safe_url=link_target)

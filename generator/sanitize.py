@@ -11,7 +11,7 @@ TAGS = {
 }
 ATTRIBUTES = {
     "*": {"class", "id", "title", "dir"},
-    "a": {"href"},
+    "a": {"href", "download"},  # download: a citation file saved, not shown
     "div": {"data-spec", "data-min-width", "role", "aria-label"},
     "td": {"align", "colspan", "data-label"},
     "th": {"align", "colspan"},

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .corpus import Corpus, Project
+from .corpus import Corpus, Project, publishing
 from .generate import fill_markers, generate, marker_blocks, static_files, write_static
 from .mdext import REQUIRED
 from .plugin import BriefsPlugin
@@ -27,12 +27,30 @@ def find_config(start: Path) -> Path | None:
 
 def project_for(config_file: Path) -> Project:
     config = _read_config(config_file)
-    settings = _plugin_settings(config)
-    site_url = config.get("site_url")
+    settings = {name: resolve_env(value) for name, value in _plugin_settings(config).items()}
+    site_url, repo_url = resolve_env(config.get("site_url")), resolve_env(config.get("repo_url"))
     return Project(config_file.resolve().parent, settings.get("content", "content"),
                    settings.get("bib", "bib"), settings.get("seeds", "seeds"),
                    settings.get("review_period_days", 365), str(config.get("site_name", "briefs")),
-                   site_url if isinstance(site_url, str) else "")
+                   site_address(site_url), publishing(settings, repo_url if isinstance(repo_url, str) else None))
+
+
+def site_address(site_url: Any) -> str:
+    """``site_url`` as MkDocs keeps it (ending in a slash), or "" when the site has no address."""
+    return site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url.strip() else ""
+
+
+def resolve_env(value: Any) -> Any:
+    """A setting as MkDocs reads it: ``!ENV VAR`` or ``!ENV [VAR, OTHER, default]`` becomes the
+    first variable that is set, else the default (``None`` without one)."""
+    if not (isinstance(value, _Tagged) and value.tag == "!ENV"):
+        return value
+    names = value.value if isinstance(value.value, list) else [value.value]
+    *variables, default = names if len(names) > 1 else [*names, None]
+    for name in variables:
+        if isinstance(name, str) and name in os.environ:
+            return os.environ[name]
+    return default
 
 
 class _ConfigLoader(yaml.SafeLoader):

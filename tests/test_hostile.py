@@ -18,6 +18,7 @@ import sys
 import textwrap
 import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -631,8 +632,10 @@ AUDIT_DOM = """
 
 
 def html_paths(site: Path) -> list[str]:
+    """Every page, without the redirect pages at renamed records' old addresses (they leave at once:
+    ``test_a_redirect_page_keeps_a_hostile_title_inert`` looks at them)."""
     return sorted("/" + p.relative_to(site).as_posix().removesuffix("index.html")
-                  for p in site.rglob("*.html"))
+                  for p in site.rglob("*.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8"))
 
 
 def visit(site: Path, paths: list[str], script: str, tabs: int = 4) -> tuple[list[str], dict[str, object]]:
@@ -701,6 +704,93 @@ def test_a_title_cannot_break_out_of_the_html_title(tmp_path: Path) -> None:
     dialogs, titles = visit(config.parent / "site", ["/actors/example-group/"], "() => document.title")
     assert dialogs == []
     assert titles["/actors/example-group/"] == f"{name} - Example briefs"
+
+
+HEAD_PAYLOAD = "\"'><script>alert('head')</script><img src=x onerror=alert('img')> & </title></head><body>"
+HEAD_AUDIT = """() => ({
+  head: [...document.head.querySelectorAll('*')].filter(el => ['img', 'svg', 'iframe', 'body'].includes(
+      el.localName) || [...el.attributes].some(a => a.name.startsWith('on'))
+      || (el.localName === 'script' && /alert/.test(el.textContent))).map(el => el.outerHTML.slice(0, 80)),
+  meta: Object.fromEntries([...document.head.querySelectorAll('meta[property], meta[name]')].map(
+      el => [el.getAttribute('property') || el.getAttribute('name'), el.getAttribute('content')])),
+  title: document.title,
+})"""
+
+
+class HeadTags(HTMLParser):
+    """The elements and meta values of a page's <head>, as an HTML parser reads the built file."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.scripts: list[str] = []
+        self._done = self._script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "body":
+            self._done = True
+        if self._done:
+            return
+        self.tags.append(tag)
+        self.tags += [f"{tag} {name}" for name in attributes if name.startswith("on")]
+        self._script = tag == "script"
+        if tag == "meta" and (attributes.get("property") or attributes.get("name")):
+            self.meta[attributes.get("property") or attributes.get("name") or ""] = attributes.get("content") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._script and not self._done:
+            self.scripts.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._script = False
+
+
+@pytest.mark.browser
+def test_hostile_record_text_stays_inert_in_the_head(tmp_path: Path, monkeypatch) -> None:
+    """A name, summary and change note that try to close the <head> or a meta attribute: the head's
+    title, Open Graph, Twitter and citation_* values are the text, escaped; nothing runs; the redirect
+    page, feed and citation files keep it inert too."""
+    monkeypatch.setenv("BRIEFS_SITE_URL", "https://briefs.example.org/")
+    config = copy_fixture(tmp_path)
+    root = config.parent
+    group = root / "content" / "actors" / "example-group.yaml"
+    summary = f"{HEAD_PAYLOAD} *bold* `code` [@doe2023, p. 12]"
+    group.write_text(group.read_text(encoding="utf-8")
+                     .replace("name: Example Group", f"name: {quote(HEAD_PAYLOAD)}")
+                     .replace("summary: |\n  A militant group active in Exampleland since 2019 [@doe2023, p. 12].\n"
+                              "  It has claimed several bombings [@doe2023; @roe2023].\n",
+                              f"summary: {quote(summary)}\n")
+                     .replace("note: First published.", f"note: {quote(HEAD_PAYLOAD)}"), encoding="utf-8")
+    code, out, err, exception = run("build", "-f", str(config))
+    assert (code, exception) == (0, None), out + err
+    site = root / "site"
+    text = " ".join(HEAD_PAYLOAD.split())
+    described = f"{text} bold code"
+    parsed = HeadTags()
+    parsed.feed((site / "actors" / "example-group" / "index.html").read_text(encoding="utf-8"))
+    assert not [tag for tag in parsed.tags if tag in ("img", "body") or " on" in tag]
+    assert not [script for script in parsed.scripts if "alert" in script]
+    expected = {"og:title": text, "twitter:title": text, "citation_title": text, "og:description": described,
+                "twitter:description": described, "description": described,
+                "citation_public_url": "https://briefs.example.org/actors/example-group/"}
+    assert {name: parsed.meta.get(name) for name in expected} == expected
+    dialogs, found = visit(site, ["/actors/example-group/", "/changes/", "/"], HEAD_AUDIT)
+    assert dialogs == []
+    assert {path: result["head"] for path, result in found.items()} == {"/actors/example-group/": [],
+                                                                       "/changes/": [], "/": []}
+    page = found["/actors/example-group/"]
+    assert page["title"] == f"{HEAD_PAYLOAD} - Example briefs"
+    assert {name: page["meta"].get(name) for name in expected} == expected
+    redirect = HeadTags()
+    redirect.feed((site / "actors" / "example-movement" / "index.html").read_text(encoding="utf-8"))
+    assert redirect.tags == ["html", "head", "meta", "meta", "title", "link", "meta", "script", "meta"]
+    assert [script for script in redirect.scripts if "alert" in script] == []
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert text in titles
+    assert any(e.text == text for e in feed.iter("{http://www.w3.org/2005/Atom}summary"))
 
 
 # --- 4. Hostile strings stay intact -------------------------------------------------------
@@ -986,11 +1076,14 @@ def test_new_never_overwrites_even_when_racing(tmp_path: Path) -> None:
 # --- 7. Reproducible ----------------------------------------------------------------------
 
 def site_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.name not in ("sitemap.xml", "sitemap.xml.gz")}
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def test_two_builds_give_the_same_bytes_even_in_different_folders(tmp_path: Path) -> None:
+def test_two_builds_give_the_same_bytes_even_in_different_folders(tmp_path: Path, monkeypatch) -> None:
+    """With an address, so that the sitemap, canonical links, feed and citation files are compared too;
+    without SOURCE_DATE_EPOCH, so that a date from the clock would show (in sitemap.xml.gz's header)."""
+    monkeypatch.setenv("BRIEFS_SITE_URL", "https://briefs.example.org/")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
     first = copy_fixture(tmp_path / "one")
     second = copy_fixture(tmp_path / "two" / "deeper")
     assert run("build", "-f", str(first))[0] == 0
@@ -999,7 +1092,7 @@ def test_two_builds_give_the_same_bytes_even_in_different_folders(tmp_path: Path
     again = site_files(first.parent / "site")
     assert run("build", "-f", str(second))[0] == 0
     elsewhere = site_files(second.parent / "site")
-    assert len(before) > 20
+    assert len(before) > 20 and {"sitemap.xml", "sitemap.xml.gz", "feed.xml"} <= set(before)
     assert [name for name in before if before[name] != again.get(name)] == []
     assert sorted(before) == sorted(again) == sorted(elsewhere)
     assert [name for name in before if before[name] != elsewhere[name]] == []

@@ -1,0 +1,84 @@
+"""What a page's <head> tells other tools: its title, a one-line description, its date.
+
+The values ride in each generated page's front matter (``briefs:``), so that the theme template
+(``theme/briefs.html``) reads them from ``page.meta`` under the plugin and under plain MkDocs alike.
+They are plain text: the template escapes them, and nothing here is markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+
+import markdown
+
+from .citations import find_citations
+from .prose import safe_markdown
+
+DESCRIPTION_LENGTH = 200  # about what search results and link previews show
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+# Text without these has no Markdown to render: most summaries, once their citations are out.
+_MARKUP = re.compile(r"[*_`\[\]<>&#!{}|\\~]|^\s*(?:[-+]|\d+[.)])\s", re.MULTILINE)
+
+
+def plain_text(prose: str) -> str:
+    """Prose as a reader would read it aloud: no citations, no note markers, no Markdown, one line."""
+    groups = find_citations(prose)
+    starts = [0] + [group.end for group in groups]
+    kept = "".join(prose[start:group.start].rstrip() for start, group in zip(starts, groups, strict=False))
+    kept += prose[starts[-1]:]
+    if not _MARKUP.search(kept):
+        return " ".join(kept.split())
+    parser = _Text()
+    parser.feed(markdown.markdown(safe_markdown(kept)))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """The text, or its first words up to ``limit`` characters and an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
+
+
+def description(summary: str) -> str:
+    return shorten(plain_text(summary))
+
+
+def highwire_date(day: dt.date) -> str:
+    """A date as Highwire Press tags write it, the form Google Scholar asks for (2024/03/22)."""
+    return day.strftime("%Y/%m/%d")
+
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;/?'()-")
+
+
+def yaml_string(text: str) -> str:
+    """Any text as a YAML double-quoted scalar that every YAML reader (MkDocs' front matter) reads back
+    exactly. Only letters, digits and plain punctuation stay as they are; every other character is an
+    escape, so that not even a Markdown or HTML reader of the raw page finds markup in it."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _PLAIN:
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
