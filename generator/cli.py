@@ -121,10 +121,10 @@ def new(config_file: str | None, kind: str, id: str) -> None:
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: str | None, dev_addr: str) -> None:
-    """Live preview: saving a YAML or .bib file rebuilds and reloads the page."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Live preview: saving a YAML or .bib file rebuilds the pages it touches and reloads the browser."""
+    from .serve import serve as serve_preview
 
-    mkdocs_serve(str(_config(config_file)), dev_addr=dev_addr, livereload=True)
+    serve_preview(_config(config_file), dev_addr)
 
 
 if __name__ == "__main__":

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .charts import chart_files
 from .corpus import Corpus
 from .exports import export_all
+from .kept import Signature, settled_signature
 from .pages import DATA_DIR, build_pages, source_path
-from .render import render_counts, render_latest, render_page
+from .render import Rendered, changes, render_counts, render_latest, render_page
 from .search import index_files, search_docs
 from .vendor import asset_files, vendor_files
 
@@ -26,8 +27,71 @@ class GeneratedPage:
 
 
 def generate(corpus: Corpus) -> list[GeneratedPage]:
-    return [GeneratedPage(page.path, render_page(page, corpus), page.source)
-            for page in build_pages(corpus)]
+    return Generator().update(corpus).pages
+
+
+@dataclass
+class Update:
+    """The generated site after an update, and what differs from the one before."""
+
+    pages: list[GeneratedPage]  # every generated page, in the order of a build
+    statics: dict[str, StaticContent]  # every static file, by path
+    blocks: dict[str, str]  # every block hand-written pages may ask for, by marker
+    made: set[str] = field(default_factory=set)  # pages whose Markdown is new or not what it was
+    removed: set[str] = field(default_factory=set)  # pages and static files no longer generated
+    changed_statics: set[str] = field(default_factory=set)  # new or not what they were
+    changed_blocks: set[str] = field(default_factory=set)  # markers
+
+
+class Generator:
+    """Makes the generated site from a corpus, and again from a later corpus: a page is rendered
+    again only when its context or something it looked up changed (``Rendered.still_valid``)."""
+
+    def __init__(self) -> None:
+        self._corpus: Corpus | None = None
+        self._rendered: dict[str, Rendered] = {}
+        self._statics: dict[str, Static] = {}
+        self._blocks: dict[str, str] = {}
+
+    def update(self, corpus: Corpus) -> Update:
+        changed = changes(self._corpus, corpus) if self._corpus is not None else None
+        update = Update([], {}, marker_blocks(corpus))
+        rendered: dict[str, Rendered] = {}
+        for page in build_pages(corpus):
+            before = self._rendered.get(page.path)
+            if before is not None and changed is not None and before.still_valid(page, corpus, changed):
+                now = replace(before, page=page)  # the current context: the old one may hold older objects
+            else:
+                now = render_page(page, corpus)
+                if before is None or before.markdown != now.markdown:
+                    update.made.add(page.path)
+            rendered[page.path] = now
+            update.pages.append(GeneratedPage(page.path, now.markdown, page.source))
+        statics = {path: Static.of(content) for path, content in static_files(corpus).items()}
+        update.statics = {path: static.content for path, static in statics.items()}
+        update.changed_statics = {path for path, static in statics.items() if static != self._statics.get(path)}
+        update.removed = (self._rendered.keys() - rendered.keys()) | (self._statics.keys() - statics.keys())
+        update.changed_blocks = {marker for marker, block in update.blocks.items()
+                                 if self._blocks.get(marker) != block}
+        self._corpus, self._rendered, self._statics, self._blocks = corpus, rendered, statics, update.blocks
+        return update
+
+
+@dataclass(frozen=True)
+class Static:
+    """A static file's content, and for a file to copy, what its source was when it was listed."""
+
+    content: StaticContent
+    source: Signature | None = None  # None for a copy whose source had just been modified: never equal
+
+    @classmethod
+    def of(cls, content: StaticContent) -> Static:
+        return cls(content, settled_signature(content)) if isinstance(content, Path) else cls(content)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Static) or (isinstance(self.content, Path) and self.source is None):
+            return False
+        return (self.content, self.source) == (other.content, other.source)
 
 
 StaticContent = str | bytes | Path

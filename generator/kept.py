@@ -31,6 +31,14 @@ def signature(path: Path | os.DirEntry[str]) -> Signature:
     return Signature(stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
+def settled_signature(path: Path) -> Signature | None:
+    """The file's signature, or None if it was modified too recently for the signature to tell a
+    later save apart."""
+    now = time.time_ns()
+    current = signature(path)
+    return current if current.mtime_ns < now - RACY_NS else None
+
+
 def listing(folder: Path) -> list[os.DirEntry[str]]:
     """The entries of a folder in name order, or none if it is missing (one system call, not a stat
     per file: a live preview lists thousands of records on every save)."""

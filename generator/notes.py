@@ -7,8 +7,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
+from typing import Protocol
 
-from .bibliography import Bibliography, Reference
+from .bibliography import Reference
 from .citations import find_citations
 from .models import Citation, Cited
 from .prose import escape_text, is_plain, safe_markdown
@@ -57,11 +58,15 @@ def separate_markers(markdown: str) -> str:
     return _ADJACENT_MARKERS.sub(lambda m: m.group(1) + NOTE_SEPARATOR, markdown) if "][^" in markdown else markdown
 
 
+class References(Protocol):
+    def get(self, key: str) -> Reference | None: ...
+
+
 class PageNotes:
     """The citations of one page: a numbered note per work and locator, in order of first use, and
     each work's full reference once, in the page's References."""
 
-    def __init__(self, page: str, bibliography: Bibliography) -> None:
+    def __init__(self, page: str, bibliography: References) -> None:
         self.page = page
         self.bibliography = bibliography
         self.numbers: dict[tuple[str, str | None], int] = {}
@@ -117,8 +122,8 @@ class PageNotes:
         if not self.numbers:
             return Md("")
         keys = dict.fromkeys(key for key, _ in self.numbers)
-        works = sorted((self.bibliography.references[k] for k in keys if k in self.bibliography.references),
-                       key=lambda ref: ref.sort_key())
+        found = (self.bibliography.get(key) for key in keys)
+        works = sorted((ref for ref in found if ref is not None), key=lambda ref: ref.sort_key())
         sources = relative(self.page, SOURCES_PAGE)
         references = [f"{ref.formatted.markdown} [In Sources]({sources}#{ref_anchor(ref.key)}){{: .in-sources }}\n"
                       f"{{: #{ref_anchor(ref.key)} .reference }}" for ref in works]

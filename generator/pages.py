@@ -9,7 +9,7 @@ from typing import Any
 
 from .bibliography import Reference
 from .charts import attack_rows
-from .corpus import Corpus, Entry, Use
+from .corpus import Corpus, Entry, SeedEntry, Use
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .notes import SOURCES_PAGE
 from .words import field_words, label, list_words
@@ -135,6 +135,7 @@ def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
     path = record_path(entry.kind, entry.id)
     context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],
                                "page_tags": page_tags(entry),
+                               "site_name": corpus.project.site_name, "site_url": corpus.project.site_url,
                                "page_url": corpus.project.site_url.rstrip("/") + f"/{entry.kind}/{entry.id}/",
                                "yaml_path": source_path(entry.kind, entry.id),
                                "json_path": json_path(entry.kind, entry.id)}
@@ -208,10 +209,18 @@ def _sources_page(corpus: Corpus) -> Page:
     cited_by = {ref.key: uses_by_record(corpus.cited_by[ref.key]) for ref in references}
     # A short list is read whole; a long one is filed by letter, with an A–Z bar to jump by.
     groups = letter_groups(references) if len(references) >= LETTER_INDEX_FROM else [("", "", references)]
-    return Page(SOURCES_PAGE, "sources.md.j2", {"groups": groups, "seeds": seeds, "cited_by": cited_by})
+    return Page(SOURCES_PAGE, "sources.md.j2", {"groups": groups, "seeds": [(seed, seed_title(corpus, seed))
+                                                                             for seed in seeds],
+                                                "cited_by": cited_by})
 
 
-def _seed_page(corpus: Corpus, seed: Any) -> Page:
+def seed_title(corpus: Corpus, seed: SeedEntry) -> str:
+    """A source document's title: its reference's, or the key it has no reference for."""
+    reference = corpus.bibliography.references.get(seed.note.key)
+    return reference.fields.get("title", seed.note.key) if reference else seed.note.key
+
+
+def _seed_page(corpus: Corpus, seed: SeedEntry) -> Page:
     reference = corpus.bibliography.references.get(seed.note.key)
     uses = uses_by_record(corpus.cited_by.get(seed.note.key, []))
     return Page(f"sources/{seed.name}.md", "seed.md.j2",
@@ -226,7 +235,7 @@ def build_pages(corpus: Corpus) -> list[Page]:
     pages.append(_sources_page(corpus))
     pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
     pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": attack_rows(corpus)}))
-    pages.append(Page(DATA_PAGE, "data.md.j2", {}))
+    pages.append(Page(DATA_PAGE, "data.md.j2", {"counts": counts(corpus)}))
     pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
     return pages
 

@@ -14,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .check import load_corpus
@@ -21,13 +22,26 @@ from .citations import find_citations
 from .compiled import THEME_TEMPLATES
 from .corpus import Corpus, Project
 from .diagnostics import Severity, format_text, summary
-from .generate import fill_markers, generate, marker_blocks, static_files
+from .generate import GeneratedPage, Generator, StaticContent, Update, fill_markers
+from .kept import KeptFiles
 from .mdext import REQUIRED
 from .memory import making_long_lived, release_long_lived
 from .sanitize import sanitize
 from .vendor import SCRIPT, STYLESHEET, THEME
 
 log = logging.getLogger("mkdocs.plugins.briefs")
+
+
+def page_file(config: MkDocsConfig, page: GeneratedPage) -> File:
+    file = File.generated(config, page.path, content=page.markdown)
+    file.edit_uri = page.source
+    return file
+
+
+def static_file(config: MkDocsConfig, path: str, content: StaticContent) -> File:
+    if isinstance(content, Path):
+        return File.generated(config, path, abs_src_path=str(content))
+    return File.generated(config, path, content=content)
 
 
 class BriefsConfig(Config):
@@ -63,6 +77,13 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
         self.sanitizer: ThreadPoolExecutor | None = None
         self.sanitizing: list[tuple[Page, Future[str]]] = []
+        # A live preview keeps its generator, and what the last build was made of (MkDocs' own objects).
+        self.generator: Generator | None = None
+        self.kept: KeptFiles | None = None
+        self.update: Update | None = None
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.env: Environment | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.repo_url:  # no repository: no edit links to nowhere
@@ -77,14 +98,18 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         if SCRIPT not in map(str, config.extra_javascript):
             config.extra_javascript.append(SCRIPT)  # type: ignore[arg-type]  # MkDocs reads a str as a script
         _sort_tags_as_readers_do(config)
-        root = Path(config.config_file_path).resolve().parent
-        self.project = Project(root, self.config.content, self.config.bib, self.config.seeds,
-                               self.config.review_period_days, config.site_name, config.site_url or "")
+        self.project = self.project_in(config)
         return config
+
+    def project_in(self, config: MkDocsConfig) -> Project:
+        """Where this site's content is, by the plugin's settings and the site's."""
+        root = Path(config.config_file_path).resolve().parent
+        return Project(root, self.config.content, self.config.bib, self.config.seeds,
+                       self.config.review_period_days, config.site_name, config.site_url or "")
 
     def _load(self) -> Corpus:
         assert self.project is not None
-        corpus, self.corpus = self.corpus or load_corpus(self.project), None
+        corpus, self.corpus = self.corpus or load_corpus(self.project, self.kept), None
         errors = [d for d in corpus.diagnostics if d.severity is Severity.ERROR]
         if errors:
             raise PluginError(f"briefs: content has problems:\n{format_text(corpus.diagnostics)}\n"
@@ -100,26 +125,25 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
-        corpus = self._load()  # held by this frame only: released when the pages are made
-        self.blocks = marker_blocks(corpus)
+        generator = self.generator or Generator()  # a build's own is let go with the corpus it holds
+        self.update = generator.update(self._load())  # the corpus is held by the generator only
+        self.blocks = self.update.blocks
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")):
                 files.remove(file)
             elif file.is_documentation_page():
                 file.edit_uri = f"{self.project.content}/{file.src_uri}"
-        self.generated = set()
-        for page in generate(corpus):
-            file = File.generated(config, page.path, content=page.markdown)
-            file.edit_uri = page.source
-            files.append(file)
-            self.generated.add(page.path)
-        for path, content in static_files(corpus).items():
-            if isinstance(content, Path):
-                files.append(File.generated(config, path, abs_src_path=str(content)))
-            else:
-                files.append(File.generated(config, path, content=content))
+        self.generated = {page.path for page in self.update.pages}
+        for page in self.update.pages:
+            files.append(page_file(config, page))
+        for path, content in self.update.statics.items():
+            files.append(static_file(config, path, content))
         find_citations.cache_clear()  # it holds every prose text: the pages are made
         return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav  # what a live preview's partial builds render pages with
+        return nav
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # nh3 lets go of the GIL: on a second core it cleans each page while MkDocs converts
@@ -129,6 +153,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
     @event_priority(101)  # first: before any plugin's on_env loads a template or reads a page
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         env.bytecode_cache = THEME_TEMPLATES  # mkdocs serve rebuilds reuse what earlier builds compiled
+        self.env, self.files = env, files
         for page, cleaned in self.sanitizing:
             page.content = cleaned.result()
         self._stop_sanitizing()

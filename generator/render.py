@@ -7,13 +7,15 @@ the generator wrote or made safe), so a title from YAML can never become markup.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .bibliography import Reference
 from .corpus import Corpus
-from .models import KIND_LABELS, SLUG_PATTERN
+from .models import KIND_LABELS, KINDS, SLUG_PATTERN
 from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative, separate_markers, without_citations
 from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, record_path
 from .prose import escape_text
@@ -79,14 +81,77 @@ def environment() -> Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Reads:
+    """What rendering looked up besides its context, with the value each had: records' titles (None:
+    no such record) and references' content (None: no such reference)."""
+
+    titles: dict[tuple[str, str], str | None]
+    references: dict[str, tuple[object, ...] | None]
+
+    def outdated(self, corpus: Corpus, changed: Changed) -> bool:
+        """Would a lookup give another value now? Only what ``changed`` names can."""
+        return any(title != _title(corpus, *record) for record, title in self.titles.items()
+                   if record in changed.records) or any(
+            content != _content(corpus.bibliography.get(key)) for key, content in self.references.items()
+            if key in changed.references)
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Records (kind, id) and references (key) that are not what they were: saved, added or deleted."""
+
+    records: frozenset[tuple[str, str]]
+    references: frozenset[str]
+
+
+def changes(before: Corpus, after: Corpus) -> Changed:
+    records = {(kind, id) for kind in KINDS
+               for id in before.records[kind].keys() | after.records[kind].keys()
+               if before.records[kind].get(id) is not after.records[kind].get(id)}
+    old, new = before.bibliography.references, after.bibliography.references
+    references = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    return Changed(frozenset(records), frozenset(references))
+
+
+def _title(corpus: Corpus, kind: str, id: str) -> str | None:
+    entry = corpus.get(kind, id)
+    return entry.record.title if entry else None
+
+
+def _content(reference: Reference | None) -> tuple[object, ...] | None:
+    return reference.content if reference else None
+
+
+class Lookups:
+    """The corpus as a page's rendering may see it beyond its context, each look-up noted."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.titles: dict[tuple[str, str], str | None] = {}
+        self.references: dict[str, tuple[object, ...] | None] = {}
+
+    def title(self, kind: str, id: str) -> str:
+        title = self.titles[(kind, id)] = _title(self.corpus, kind, id)
+        return id if title is None else title
+
+    def get(self, key: str) -> Reference | None:
+        reference = self.corpus.bibliography.get(key)
+        self.references[key] = _content(reference)
+        return reference
+
+    def reads(self) -> Reads:
+        return Reads(self.titles, self.references)
+
+
 class PageLinks:
     """Links from one page to records and sources, as relative Markdown links."""
 
-    def __init__(self, page: str, corpus: Corpus) -> None:
-        self.page, self.corpus = page, corpus
+    def __init__(self, page: str, lookups: Lookups) -> None:
+        self.page, self.lookups = page, lookups
 
     def record(self, kind: str, id: str) -> Md:
-        title = escape_text(self.corpus.title(kind, id))
+        title = escape_text(self.lookups.title(kind, id))
         return Md(f"[{title}]({relative(self.page, record_path(kind, id))})")
 
     def to(self, path: str, anchor: str = "") -> Md:
@@ -96,14 +161,33 @@ class PageLinks:
         return self.to(SOURCES_PAGE, ref_anchor(key))
 
 
-def render_page(page: Page, corpus: Corpus) -> str:
-    notes = PageNotes(page.path, corpus.bibliography)
+@dataclass(frozen=True)
+class Rendered:
+    """A generated page's Markdown and what it was made from."""
+
+    page: Page
+    markdown: str
+    reads: Reads
+
+    def still_valid(self, page: Page, corpus: Corpus, changed: Changed) -> bool:
+        """Would rendering ``page`` give this Markdown again? Yes when it is the same page, its context
+        is equal and nothing it looked up changed."""
+        return (page.template, page.source, page.context) == (self.page.template, self.page.source,
+                                                              self.page.context) \
+            and not self.reads.outdated(corpus, changed)
+
+
+def render_page(page: Page, corpus: Corpus) -> Rendered:
+    """The page's Markdown. Templates see the page's context and look up anything else through
+    ``links`` and ``notes``, which note what they read: nothing else of the corpus reaches them."""
+    lookups = Lookups(corpus)
+    notes = PageNotes(page.path, lookups)
     template = environment().get_template(page.template)
-    context = page.context | {"notes": notes, "links": PageLinks(page.path, corpus),
-                              "corpus": corpus, "counts": counts(corpus)}
+    context = page.context | {"notes": notes, "links": PageLinks(page.path, lookups)}
     body = separate_markers(_BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n"))
     definitions = notes.definitions()
-    return body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
+    markdown = body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
+    return Rendered(page, markdown, lookups.reads())
 
 
 def render_counts(corpus: Corpus) -> str:
@@ -112,6 +196,6 @@ def render_counts(corpus: Corpus) -> str:
 
 def render_latest(corpus: Corpus) -> str:
     """The most recently reviewed records, as links from the home page."""
-    links = PageLinks("index.md", corpus)
+    links = PageLinks("index.md", Lookups(corpus))
     return environment().get_template("latest.md.j2").render(entries=latest_reviewed(corpus), links=links,
                                                              KIND_LABELS=KIND_LABELS)

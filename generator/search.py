@@ -37,6 +37,7 @@ from .citations import CITATION_GROUP
 from .corpus import Corpus, Entry
 from .models import KIND_LABELS, Record
 from .notes import SOURCES_PAGE
+from .pages import seed_title
 
 DOCS_PER_CHUNK = 16  # a query's best results spread over few chunks, each a few KB
 SHARD_LIMIT = 48_000  # bytes: a shard above it is split by one more letter of its terms
@@ -126,8 +127,7 @@ def source_docs(corpus: Corpus) -> list[SearchDoc]:
         docs.append(SearchDoc(f"{sources}#ref-{key}", title, SOURCE_KIND, (title,), reference.formatted.text, "",
                               page_title=SOURCES_TITLE))
     for name, seed in corpus.seeds.items():
-        work = corpus.bibliography.get(seed.note.key)
-        title = work.fields.get("title", seed.note.key) if work else seed.note.key  # as seed.md.j2's heading
+        title = seed_title(corpus, seed)
         docs.append(SearchDoc(f"{sources}{name}/", title, SOURCE_KIND, (title,), plain_text(seed.note.covers), ""))
     return docs
 
