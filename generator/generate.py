@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .charts import chart_files
 from .corpus import Corpus
 from .exports import export_all
 from .kept import Signature, settled_signature
-from .pages import DATA_DIR, build_pages, source_path
-from .render import Rendered, changes, render_counts, render_latest, render_page
+from .pages import DATA_DIR, Page, build_pages, source_path
+from .parts import Split
+from .reads import changes
+from .render import Rendered, render_counts, render_latest, render_page, still_valid
 from .search import index_files, search_docs
 from .vendor import asset_files, vendor_files
 
@@ -24,6 +26,7 @@ class GeneratedPage:
     path: str       # docs-relative, e.g. attacks/kerman-2024.md
     markdown: str
     source: str | None  # project-relative YAML file it comes from
+    split: Split  # what MkDocs converts, and the runs of parts put in afterwards (see parts)
 
 
 def generate(corpus: Corpus) -> list[GeneratedPage]:
@@ -45,35 +48,37 @@ class Update:
 
 class Generator:
     """Makes the generated site from a corpus, and again from a later corpus: a page is rendered
-    again only when its context or something it looked up changed (``Rendered.still_valid``)."""
+    again only when its context or something it looked up changed (``render.still_valid``)."""
 
     def __init__(self) -> None:
         self._corpus: Corpus | None = None
-        self._rendered: dict[str, Rendered] = {}
+        self._pages: dict[str, tuple[Page, Rendered, GeneratedPage]] = {}
         self._statics: dict[str, Static] = {}
         self._blocks: dict[str, str] = {}
 
     def update(self, corpus: Corpus) -> Update:
         changed = changes(self._corpus, corpus) if self._corpus is not None else None
         update = Update([], {}, marker_blocks(corpus))
-        rendered: dict[str, Rendered] = {}
+        pages: dict[str, tuple[Page, Rendered, GeneratedPage]] = {}
         for page in build_pages(corpus):
-            before = self._rendered.get(page.path)
-            if before is not None and changed is not None and before.still_valid(page, corpus, changed):
-                now = replace(before, page=page)  # the current context: the old one may hold older objects
+            before = self._pages.get(page.path)
+            if before is not None and changed is not None and still_valid(before[1], before[0], page, corpus,
+                                                                           changed):
+                rendered, generated = before[1], before[2]
             else:
-                now = render_page(page, corpus)
-                if before is None or before.markdown != now.markdown:
+                rendered = render_page(page, corpus, before[1] if before else None, changed)
+                generated = GeneratedPage(page.path, rendered.markdown, page.source, rendered.split)
+                if before is None or before[2].markdown != generated.markdown:
                     update.made.add(page.path)
-            rendered[page.path] = now
-            update.pages.append(GeneratedPage(page.path, now.markdown, page.source))
+            pages[page.path] = (page, rendered, generated)  # the current page: its context holds current objects
+            update.pages.append(generated)
         statics = {path: Static.of(content) for path, content in static_files(corpus).items()}
         update.statics = {path: static.content for path, static in statics.items()}
         update.changed_statics = {path for path, static in statics.items() if static != self._statics.get(path)}
-        update.removed = (self._rendered.keys() - rendered.keys()) | (self._statics.keys() - statics.keys())
+        update.removed = (self._pages.keys() - pages.keys()) | (self._statics.keys() - statics.keys())
         update.changed_blocks = {marker for marker, block in update.blocks.items()
                                  if self._blocks.get(marker) != block}
-        self._corpus, self._rendered, self._statics, self._blocks = corpus, rendered, statics, update.blocks
+        self._corpus, self._pages, self._statics, self._blocks = corpus, pages, statics, update.blocks
         return update
 
 

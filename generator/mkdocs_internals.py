@@ -4,7 +4,9 @@ A live preview renders again a few pages of a site MkDocs has already built. MkD
 public interface for that, so this module calls what its own ``build()`` calls for one page or one
 theme template (``mkdocs.commands.build._populate_page``, ``_build_page``, ``_build_theme_template``),
 serves the site with MkDocs' live-reload server (``mkdocs.livereload.LiveReloadServer``, the one
-``mkdocs serve`` uses), and keeps Material's tags plugin, which gathers every page's tags, in step
+``mkdocs serve`` uses), converts parts of a long page as MkDocs converts the page (with the Markdown
+processors of ``mkdocs.structure.pages``: ``_RawHTMLPreprocessor``, ``_ExtractAnchorsTreeprocessor``,
+``_RelativePathTreeprocessor``), and keeps Material's tags plugin, which gathers every page's tags, in step
 with pages that are added, removed or rendered again (its ``mappings`` and ``listings``).
 
 The risk is bounded but real: MkDocs 1.6.1 is the last 1.x release (MkDocs 2 is another program),
@@ -20,13 +22,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import markdown
 from jinja2 import Environment
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import (
+    Page,
+    _ExtractAnchorsTreeprocessor,
+    _RawHTMLPreprocessor,
+    _RelativePathTreeprocessor,
+)
 
 TAGS_PLUGINS = ("material/tags", "tags")
 
@@ -64,6 +72,28 @@ def _inclusion(serving: bool) -> Callable[[Any], bool]:
     from mkdocs.structure.files import InclusionLevel
 
     return InclusionLevel.is_in_serve if serving else InclusionLevel.is_included  # type: ignore[return-value]
+
+
+def markdown_converter(page: Page, config: MkDocsConfig, files: Files) -> Callable[[str], tuple[str, set[str]]]:
+    """Markdown → HTML as MkDocs converts ``page``: the site's extensions, links to other pages made
+    relative URLs (and checked), and the anchors the HTML has. For parts of a long page (``parts``)."""
+    md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+    raw_html = _RawHTMLPreprocessor()
+    raw_html._register(md)
+    anchors = _ExtractAnchorsTreeprocessor(page.file, files, config)
+    anchors._register(md)
+    links = _RelativePathTreeprocessor(page.file, files, config)
+    links._register(md)
+    if page.links_to_anchors is not None:
+        links.links_to_anchors = page.links_to_anchors  # checked with the page's own, at the build's end
+
+    def convert(text: str) -> tuple[str, set[str]]:
+        md.reset()
+        anchors.present_anchor_ids = set()
+        html = md.convert(text)
+        return html, anchors.present_anchor_ids | raw_html.present_anchor_ids
+
+    return convert
 
 
 def tags_plugin(config: MkDocsConfig) -> Any | None:

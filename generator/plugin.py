@@ -26,14 +26,24 @@ from .generate import GeneratedPage, Generator, StaticContent, Update, fill_mark
 from .kept import KeptFiles
 from .mdext import REQUIRED
 from .memory import making_long_lived, release_long_lived
+from .mkdocs_internals import markdown_converter
+from .parts import PartsHTML, Run
 from .sanitize import sanitize
 from .vendor import SCRIPT, STYLESHEET, THEME
 
 log = logging.getLogger("mkdocs.plugins.briefs")
 
 
+def _sanitize_with(html: str, runs: dict[str, str]) -> str:
+    """The page's HTML made safe, with its runs of parts (made safe on their own) put in place."""
+    cleaned = sanitize(html)
+    for placeholder, run in runs.items():
+        cleaned = cleaned.replace(placeholder, run, 1)
+    return cleaned
+
+
 def page_file(config: MkDocsConfig, page: GeneratedPage) -> File:
-    file = File.generated(config, page.path, content=page.markdown)
+    file = File.generated(config, page.path, content=page.split.skeleton)  # its parts come in on_page_content
     file.edit_uri = page.source
     return file
 
@@ -75,6 +85,8 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.project: Project | None = None
         self.generated: set[str] = set()
         self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
+        self.runs: dict[str, dict[str, Run]] = {}  # a long page's runs of parts, by placeholder (see parts)
+        self.parts_html: dict[str, PartsHTML] = {}  # kept across a live preview's builds
         self.sanitizer: ThreadPoolExecutor | None = None
         self.sanitizing: list[tuple[Page, Future[str]]] = []
         # A live preview keeps its generator, and what the last build was made of (MkDocs' own objects).
@@ -127,19 +139,29 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         assert self.project is not None
         generator = self.generator or Generator()  # a build's own is let go with the corpus it holds
         self.update = generator.update(self._load())  # the corpus is held by the generator only
-        self.blocks = self.update.blocks
+        self.adopt(self.update)
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")):
                 files.remove(file)
             elif file.is_documentation_page():
                 file.edit_uri = f"{self.project.content}/{file.src_uri}"
-        self.generated = {page.path for page in self.update.pages}
         for page in self.update.pages:
             files.append(page_file(config, page))
         for path, content in self.update.statics.items():
             files.append(static_file(config, path, content))
         find_citations.cache_clear()  # it holds every prose text: the pages are made
         return files
+
+    def adopt(self, update: Update) -> None:
+        """The generated pages MkDocs is about to convert: which they are, their parts, the blocks."""
+        self.generated = {page.path for page in update.pages}
+        self.runs = {page.path: page.split.runs for page in update.pages if page.split.runs}
+        self.blocks = update.blocks
+
+    def forget_links_to(self, names: set[str]) -> None:
+        """Pages came or went: parts that mention their file names are converted again."""
+        for parts in self.parts_html.values():
+            parts.forget(names)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav  # what a live preview's partial builds render pages with
@@ -181,8 +203,21 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             # into live markup in <title>; given as meta, it is printed as the escaped text it is.
             page.meta["title"] = page.title
         assert self.sanitizer is not None
-        self.sanitizing.append((page, self.sanitizer.submit(sanitize, html)))
+        runs = self._runs_html(page, kwargs["config"], kwargs["files"])
+        self.sanitizing.append((page, self.sanitizer.submit(_sanitize_with, html, runs)))
         return ""  # until on_env: no unsanitized HTML is ever the page's content
+
+    def _runs_html(self, page: Page, config: MkDocsConfig, files: Files) -> dict[str, str]:
+        """The page's runs of parts as (sanitized) HTML, by placeholder; their anchors are the page's."""
+        runs = self.runs.get(page.file.src_uri)
+        if not runs:
+            return {}
+        parts = self.parts_html.setdefault(page.file.src_uri, PartsHTML())
+        parts.start()
+        convert = markdown_converter(page, config, files)
+        found = {placeholder: parts.run(run, convert, sanitize) for placeholder, run in runs.items()}
+        page.present_anchor_ids = (page.present_anchor_ids or set()).union(*(ids for _, ids in found.values()))
+        return {f"<p>{placeholder}</p>": html for placeholder, (html, _) in found.items()}
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         assert self.project is not None

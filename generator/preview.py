@@ -170,7 +170,7 @@ class Preview:
         for file in fresh:
             if file.is_documentation_page():
                 Page(None, file, config)
-        plugin.generated, plugin.blocks = set(generated), update.blocks
+        plugin.adopt(update)
         to_populate = self._to_populate(site, update, added, gone)
         self._build(site, to_populate, [files[path] for path in update.changed_statics], gone,
                     pages_changed=bool(added) or any(file.is_documentation_page() for file in gone))
@@ -185,8 +185,10 @@ class Preview:
         names = {os.path.basename(path) for path in added} | {os.path.basename(f.src_uri) for f in gone
                                                              if f.is_documentation_page()}
         if names:
+            site.plugin.forget_links_to(names)
+            markdown = {page.path: page.markdown for page in update.pages}
             for file in site.built.files.documentation_pages():
-                text = file.content_string
+                text = markdown.get(file.src_uri) or file.content_string
                 if any(name in text for name in names):
                     wanted.add(file.src_uri)
         if wanted and internals.tags_plugin(site.built.config) is not None:

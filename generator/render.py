@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .bibliography import Reference
 from .corpus import Corpus
-from .models import KIND_LABELS, KINDS, SLUG_PATTERN
-from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative, separate_markers, without_citations
+from .models import KIND_LABELS, SLUG_PATTERN
+from .notes import (
+    SOURCES_PAGE,
+    InlineNotes,
+    Md,
+    PageNotes,
+    ref_anchor,
+    relative,
+    separate_markers,
+    without_citations,
+)
 from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, record_path
+from .parts import SHAPES, Split, inline, split, token
 from .prose import escape_text
+from .reads import Changed, Lookups, Reads
 from .review import differ
 from .words import (
     STATUS_MEANING,
@@ -78,70 +88,8 @@ def environment() -> Environment:
     env.filters["md"] = Md  # only for Markdown the generator made (formatted references, anchors)
     env.filters["slug"] = _slug
     env.filters["first_upper"] = lambda text: Md(text[:1].upper() + text[1:])
+    env.filters["one_line"] = lambda text: Md(" ".join(text.split("\n")))  # a list item stays one item
     return env
-
-
-@dataclass(frozen=True)
-class Reads:
-    """What rendering looked up besides its context, with the value each had: records' titles (None:
-    no such record) and references' content (None: no such reference)."""
-
-    titles: dict[tuple[str, str], str | None]
-    references: dict[str, tuple[object, ...] | None]
-
-    def outdated(self, corpus: Corpus, changed: Changed) -> bool:
-        """Would a lookup give another value now? Only what ``changed`` names can."""
-        return any(title != _title(corpus, *record) for record, title in self.titles.items()
-                   if record in changed.records) or any(
-            content != _content(corpus.bibliography.get(key)) for key, content in self.references.items()
-            if key in changed.references)
-
-
-@dataclass(frozen=True)
-class Changed:
-    """Records (kind, id) and references (key) that are not what they were: saved, added or deleted."""
-
-    records: frozenset[tuple[str, str]]
-    references: frozenset[str]
-
-
-def changes(before: Corpus, after: Corpus) -> Changed:
-    records = {(kind, id) for kind in KINDS
-               for id in before.records[kind].keys() | after.records[kind].keys()
-               if before.records[kind].get(id) is not after.records[kind].get(id)}
-    old, new = before.bibliography.references, after.bibliography.references
-    references = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
-    return Changed(frozenset(records), frozenset(references))
-
-
-def _title(corpus: Corpus, kind: str, id: str) -> str | None:
-    entry = corpus.get(kind, id)
-    return entry.record.title if entry else None
-
-
-def _content(reference: Reference | None) -> tuple[object, ...] | None:
-    return reference.content if reference else None
-
-
-class Lookups:
-    """The corpus as a page's rendering may see it beyond its context, each look-up noted."""
-
-    def __init__(self, corpus: Corpus) -> None:
-        self.corpus = corpus
-        self.titles: dict[tuple[str, str], str | None] = {}
-        self.references: dict[str, tuple[object, ...] | None] = {}
-
-    def title(self, kind: str, id: str) -> str:
-        title = self.titles[(kind, id)] = _title(self.corpus, kind, id)
-        return id if title is None else title
-
-    def get(self, key: str) -> Reference | None:
-        reference = self.corpus.bibliography.get(key)
-        self.references[key] = _content(reference)
-        return reference
-
-    def reads(self) -> Reads:
-        return Reads(self.titles, self.references)
 
 
 class PageLinks:
@@ -162,32 +110,96 @@ class PageLinks:
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """A generated page's Markdown and what it was made from."""
+class RenderedPart:
+    """One part of a long page (see ``parts``): its Markdown and what it was made from."""
 
-    page: Page
+    key: str
+    template: str
+    shape: str
+    context: dict[str, Any]
     markdown: str
     reads: Reads
 
-    def still_valid(self, page: Page, corpus: Corpus, changed: Changed) -> bool:
-        """Would rendering ``page`` give this Markdown again? Yes when it is the same page, its context
-        is equal and nothing it looked up changed."""
-        return (page.template, page.source, page.context) == (self.page.template, self.page.source,
-                                                              self.page.context) \
+    def still_valid(self, template: str, shape: str, context: dict[str, Any], corpus: Corpus,
+                    changed: Changed | None) -> bool:
+        return changed is not None and (template, shape, context) == (self.template, self.shape, self.context) \
             and not self.reads.outdated(corpus, changed)
 
 
-def render_page(page: Page, corpus: Corpus) -> Rendered:
+@dataclass(frozen=True)
+class Rendered:
+    """A generated page's Markdown, and what it looked up besides its context."""
+
+    text: str  # the Markdown, with a token where each part goes
+    reads: Reads  # the page's and its parts'
+    parts: tuple[RenderedPart, ...] = ()
+
+    @cached_property
+    def markdown(self) -> str:
+        return inline(self.text, self._shaped())
+
+    @cached_property
+    def split(self) -> Split:
+        """The page as MkDocs converts it, and its runs of parts."""
+        return split(self.text, self._shaped())
+
+    def _shaped(self) -> list[tuple[str, str]]:
+        return [(part.shape, part.markdown) for part in self.parts]
+
+
+def still_valid(rendered: Rendered, before: Page, page: Page, corpus: Corpus, changed: Changed) -> bool:
+    """Would rendering ``page`` give the Markdown ``before`` gave? Yes when it is the same template
+    with an equal context, and nothing the page or its parts looked up changed."""
+    return (page.template, page.source, page.context) == (before.template, before.source, before.context) \
+        and not rendered.reads.outdated(corpus, changed)
+
+
+class Parts:
+    """``part(template, key, shape, **context)`` in a page template: renders ``template`` with
+    ``context`` as one part of the page, or reuses the part of the same template and key the page
+    had before when nothing it was made from changed. The template sees ``links`` and ``notes``
+    (inline). Keys need not be unique: the same key again is told apart by its order."""
+
+    def __init__(self, page: str, corpus: Corpus, before: Rendered | None, changed: Changed | None) -> None:
+        self.page, self.corpus, self.changed = page, corpus, changed
+        self.before = {part.key: part for part in before.parts} if before else {}
+        self.made: list[RenderedPart] = []
+        self.keys: set[str] = set()
+
+    def __call__(self, template: str, key: str, shape: str, **context: Any) -> Md:
+        if shape not in SHAPES:
+            raise ValueError(f"{self.page}: part {key!r} has the shape {shape!r}, not one of {SHAPES}")
+        key = f"{template} {key}"
+        while key in self.keys:  # a record with two findings: the second is its key's next
+            key += "+"
+        self.keys.add(key)
+        part = self.before.get(key)
+        if part is None or not part.still_valid(template, shape, context, self.corpus, self.changed):
+            lookups = Lookups(self.corpus)
+            helpers = {"links": PageLinks(self.page, lookups), "notes": InlineNotes(self.page, lookups)}
+            markdown = _BLANK_LINES.sub("\n\n", environment().get_template(template).render(context | helpers))
+            part = RenderedPart(key, template, shape, context, markdown.strip("\n"), lookups.reads())
+        self.made.append(part)
+        return Md(token(len(self.made) - 1))
+
+
+def render_page(page: Page, corpus: Corpus, before: Rendered | None = None, changed: Changed | None = None) -> Rendered:
     """The page's Markdown. Templates see the page's context and look up anything else through
-    ``links`` and ``notes``, which note what they read: nothing else of the corpus reaches them."""
+    ``links`` and ``notes``, which note what they read: nothing else of the corpus reaches them.
+    With the page as rendered ``before`` and what ``changed`` since, parts still valid are reused."""
     lookups = Lookups(corpus)
     notes = PageNotes(page.path, lookups)
+    parts = Parts(page.path, corpus, before, changed)
     template = environment().get_template(page.template)
-    context = page.context | {"notes": notes, "links": PageLinks(page.path, lookups)}
+    context = page.context | {"notes": notes, "links": PageLinks(page.path, lookups), "part": parts}
     body = separate_markers(_BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n"))
     definitions = notes.definitions()
-    markdown = body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
-    return Rendered(page, markdown, lookups.reads())
+    text = body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
+    reads = lookups.reads()
+    for part in parts.made:
+        reads.titles.update(part.reads.titles)
+        reads.references.update(part.reads.references)
+    return Rendered(text, reads, tuple(parts.made))
 
 
 def render_counts(corpus: Corpus) -> str:
