@@ -7,10 +7,12 @@ world-atlas package, served by the site itself.
 
 from __future__ import annotations
 
-import json
+from functools import partial
 from typing import Any
 
-from .corpus import Corpus, Entry
+import orjson
+
+from .corpus import Corpus, Entry, derived
 from .words import list_words, place_words
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -29,25 +31,30 @@ def attack_rows(corpus: Corpus) -> list[dict[str, Any]]:
                                   key=lambda e: (e.record.date[0].value.sort_key(), e.id))
     rows = []
     for entry in entries:
-        record, date = entry.record, entry.record.date[0].value
-        killed = _low(record.casualties.killed)
-        geocode = record.location.geocode if record.location else None
-        rows.append({
-            "id": entry.id,
-            "title": record.title,
-            "date": str(date),
-            "start": f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}",
-            "place": place_words(record.location) or "not given in the sources",
-            "country": list_words(record.location.country) if record.location else "not given",
-            "perpetrators": ", ".join(corpus.title("actors", p.actor) for p in record.perpetrators) or "unknown",
-            "killed": killed,
-            "killed_label": "not given" if killed is None else f"{killed:,}",
-            "figure": "not given in the sources" if killed is None else "lowest figure the sources give",
-            "latitude": geocode.latitude if geocode else None,
-            "longitude": geocode.longitude if geocode else None,
-            "url": f"../attacks/{entry.id}/",
-        })
+        perpetrators = ", ".join(corpus.title("actors", p.actor) for p in entry.record.perpetrators) or "unknown"
+        rows.append(derived(entry, "chart", partial(_row, entry, perpetrators), inputs=perpetrators))
     return rows
+
+
+def _row(entry: Entry, perpetrators: str) -> dict[str, Any]:
+    record, date = entry.record, entry.record.date[0].value
+    killed = _low(record.casualties.killed)
+    geocode = record.location.geocode if record.location else None
+    return {
+        "id": entry.id,
+        "title": record.title,
+        "date": str(date),
+        "start": f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}",
+        "place": place_words(record.location) or "not given in the sources",
+        "country": list_words(record.location.country) if record.location else "not given",
+        "perpetrators": perpetrators,
+        "killed": killed,
+        "killed_label": "not given" if killed is None else f"{killed:,}",
+        "figure": "not given in the sources" if killed is None else "lowest figure the sources give",
+        "latitude": geocode.latitude if geocode else None,
+        "longitude": geocode.longitude if geocode else None,
+        "url": f"../attacks/{entry.id}/",
+    }
 
 
 _TOOLTIP = [
@@ -117,9 +124,10 @@ def attack_map(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def chart_files(corpus: Corpus) -> dict[str, str]:
-    """Site path → JSON text of each spec."""
+def chart_files(corpus: Corpus) -> dict[str, bytes]:
+    """Site path → JSON of each spec (orjson: a live preview writes them again after every attack saved)."""
     rows = attack_rows(corpus)
     specs = {"timeline": timeline(rows), "casualties": casualties(rows), "map": attack_map(rows)}
-    return {f"{CHART_DIR}/{name}.vl.json": json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return {f"{CHART_DIR}/{name}.vl.json": orjson.dumps(spec, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+                                                          | orjson.OPT_APPEND_NEWLINE)
             for name, spec in specs.items()}

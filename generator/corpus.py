@@ -71,12 +71,14 @@ class Entry(RecordFile):
     record: Any
 
 
-def derived(file: RecordFile, name: str, make: Callable[[], T]) -> T:
-    """What ``make`` works out from this file alone, made once per file: a live preview keeps the
-    objects of unchanged files, and so what was worked out from them."""
-    if name not in file.derived:
-        file.derived[name] = make()
-    return file.derived[name]  # type: ignore[no-any-return]
+def derived(file: RecordFile, name: str, make: Callable[[], T], inputs: Any = None) -> T:
+    """What ``make`` works out from this file (and ``inputs``, what else it reads), made once per
+    file and inputs: a live preview keeps the objects of unchanged files, and so what was worked
+    out from them."""
+    kept = file.derived.get(name)
+    if kept is None or kept[0] != inputs:
+        kept = file.derived[name] = (inputs, make())
+    return kept[1]  # type: ignore[no-any-return]
 
 
 class Use(NamedTuple):
