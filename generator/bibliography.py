@@ -118,6 +118,10 @@ class Reference:
 
     def sort_key(self) -> tuple[str, str, str]:
         """By first name as a reader files it, accents aside: Öcalan between Obama and Ocampo."""
+        return self._sort_key
+
+    @cached_property
+    def _sort_key(self) -> tuple[str, str, str]:
         people = self.entry.persons.get("author") or self.entry.persons.get("editor") or []
         first = person_name(people[0], inverted=True) if people else self.fields.get(
             "organization", self.fields.get("title", self.key))

@@ -13,8 +13,8 @@ from .kept import Signature, settled_signature
 from .pages import DATA_DIR, Page, build_pages, source_path
 from .parts import Split
 from .reads import changes
-from .render import Rendered, render_counts, render_latest, render_page, still_valid
-from .search import index_files, search_docs
+from .render import Rendered, render_again, render_counts, render_latest, render_page
+from .search import SearchIndex, search_docs
 from .vendor import asset_files, vendor_files
 
 # Hand-written pages may ask for generated blocks with these markers.
@@ -47,14 +47,16 @@ class Update:
 
 
 class Generator:
-    """Makes the generated site from a corpus, and again from a later corpus: a page is rendered
-    again only when its context or something it looked up changed (``render.still_valid``)."""
+    """Makes the generated site from a corpus, and again from a later corpus: a page, or a part of a
+    long page, is rendered again only when its context or something it looked up changed
+    (``render.render_again``)."""
 
     def __init__(self) -> None:
         self._corpus: Corpus | None = None
         self._pages: dict[str, tuple[Page, Rendered, GeneratedPage]] = {}
         self._statics: dict[str, Static] = {}
         self._blocks: dict[str, str] = {}
+        self._made_statics = Statics()
 
     def update(self, corpus: Corpus) -> Update:
         changed = changes(self._corpus, corpus) if self._corpus is not None else None
@@ -62,17 +64,19 @@ class Generator:
         pages: dict[str, tuple[Page, Rendered, GeneratedPage]] = {}
         for page in build_pages(corpus):
             before = self._pages.get(page.path)
-            if before is not None and changed is not None and still_valid(before[1], before[0], page, corpus,
-                                                                           changed):
-                rendered, generated = before[1], before[2]
+            if before is None or changed is None:
+                rendered = render_page(page, corpus)
             else:
-                rendered = render_page(page, corpus, before[1] if before else None, changed)
+                rendered = render_again(page, corpus, before[:2], changed)
+            if before is not None and rendered is before[1]:
+                generated = before[2]
+            else:
                 generated = GeneratedPage(page.path, rendered.markdown, page.source, rendered.split)
                 if before is None or before[2].markdown != generated.markdown:
                     update.made.add(page.path)
             pages[page.path] = (page, rendered, generated)  # the current page: its context holds current objects
             update.pages.append(generated)
-        statics = {path: Static.of(content) for path, content in static_files(corpus).items()}
+        statics = {path: Static.of(content) for path, content in self._made_statics.files(corpus).items()}
         update.statics = {path: static.content for path, static in statics.items()}
         update.changed_statics = {path for path, static in statics.items() if static != self._statics.get(path)}
         update.removed = (self._pages.keys() - pages.keys()) | (self._statics.keys() - statics.keys())
@@ -105,14 +109,25 @@ StaticContent = str | bytes | Path
 def static_files(corpus: Corpus) -> dict[str, StaticContent]:
     """Site path → content or file to copy: data exports, each record's YAML source, chart
     specs, the search index and the bundled browser libraries."""
-    files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data for name, data in export_all(corpus).items()}
-    for entry in corpus.entries():
-        files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
-    files.update(chart_files(corpus))
-    files.update(index_files(search_docs(corpus)))
-    files.update(vendor_files(corpus.project.root))
-    files.update(asset_files())
-    return dict(sorted(files.items()))
+    return Statics().files(corpus)
+
+
+class Statics:
+    """The static files of a corpus, and of a later one: the search index is kept up to date
+    rather than made again (``search.SearchIndex``)."""
+
+    def __init__(self) -> None:
+        self.search = SearchIndex()
+
+    def files(self, corpus: Corpus) -> dict[str, StaticContent]:
+        files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data for name, data in export_all(corpus).items()}
+        for entry in corpus.entries():
+            files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
+        files.update(chart_files(corpus))
+        files.update(self.search.update(search_docs(corpus)))
+        files.update(vendor_files(corpus.project.root))
+        files.update(asset_files())
+        return dict(sorted(files.items()))
 
 
 def write_static(path: Path, content: StaticContent) -> None:

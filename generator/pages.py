@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .bibliography import Reference
 from .charts import attack_rows
-from .corpus import Corpus, Entry, SeedEntry, Use
+from .corpus import Corpus, Entry, RecordFile, SeedEntry, derived, file_facts
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .notes import SOURCES_PAGE
 from .words import field_words, label, list_words
@@ -173,14 +174,20 @@ def _index_page(corpus: Corpus, links: Links, kind: str) -> Page:
     return Page(f"{kind}/index.md", f"index-{kind}.md.j2", context)
 
 
-def uses_by_record(uses: list[Use]) -> list[tuple[str, str, list[str]]]:
-    """(kind, id, sections) per citing record, in the order the uses come; sections as readers see them."""
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for use in uses:
-        fields = grouped.setdefault((use.kind, use.id), [])
-        if field_words(use.field) not in fields:
-            fields.append(field_words(use.field))
-    return [(kind, id, fields) for (kind, id), fields in grouped.items()]
+def citing_records(corpus: Corpus) -> dict[str, list[tuple[str, str, list[str]]]]:
+    """Citation key → (kind, id, sections) per record that cites it, in record order; sections as
+    readers see them."""
+    found: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
+    for file in corpus.files:
+        for key, citing in derived(file, "citing", partial(_citing, file)).items():
+            found[key].append(citing)
+    return {key: sorted(items, key=lambda item: item[:2]) for key, items in found.items()}
+
+
+def _citing(file: RecordFile) -> dict[str, tuple[str, str, list[str]]]:
+    """Each key the file cites, with the sections that cite it, in field order, each once."""
+    return {key: (file.kind, file.id, list(dict.fromkeys(field_words(use.field) for use in uses)))
+            for key, uses in file_facts(file).uses.items()}
 
 
 LETTER_INDEX_FROM = 30  # references: fewer fit in a few screens and need no index
@@ -202,11 +209,11 @@ def letter_anchor(letter: str) -> str:
     return "letter-" + (letter.lower() if letter.isascii() else f"u{ord(letter):04x}")
 
 
-def _sources_page(corpus: Corpus) -> Page:
+def _sources_page(corpus: Corpus, citing: dict[str, list[tuple[str, str, list[str]]]]) -> Page:
     references = sorted((corpus.bibliography.references[key] for key in corpus.cited_by),
                         key=lambda ref: ref.sort_key())
     seeds = sorted(corpus.seeds.values(), key=lambda s: s.name)
-    cited_by = {ref.key: uses_by_record(corpus.cited_by[ref.key]) for ref in references}
+    cited_by = {ref.key: citing[ref.key] for ref in references}
     # A short list is read whole; a long one is filed by letter, with an A–Z bar to jump by.
     groups = letter_groups(references) if len(references) >= LETTER_INDEX_FROM else [("", "", references)]
     return Page(SOURCES_PAGE, "sources.md.j2", {"groups": groups, "seeds": [(seed, seed_title(corpus, seed))
@@ -220,9 +227,9 @@ def seed_title(corpus: Corpus, seed: SeedEntry) -> str:
     return reference.fields.get("title", seed.note.key) if reference else seed.note.key
 
 
-def _seed_page(corpus: Corpus, seed: SeedEntry) -> Page:
+def _seed_page(corpus: Corpus, seed: SeedEntry, citing: dict[str, list[tuple[str, str, list[str]]]]) -> Page:
     reference = corpus.bibliography.references.get(seed.note.key)
-    uses = uses_by_record(corpus.cited_by.get(seed.note.key, []))
+    uses = citing.get(seed.note.key, [])
     return Page(f"sources/{seed.name}.md", "seed.md.j2",
                 {"seed": seed, "reference": reference, "uses": uses}, source=seed.path)
 
@@ -232,11 +239,12 @@ def build_pages(corpus: Corpus) -> list[Page]:
     links = build_links(corpus)
     pages = [_index_page(corpus, links, kind) for kind in KINDS]
     pages += [_record_page(corpus, links, entry) for entry in corpus.entries()]
-    pages.append(_sources_page(corpus))
+    citing = citing_records(corpus)
+    pages.append(_sources_page(corpus, citing))
     pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
     pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": attack_rows(corpus)}))
     pages.append(Page(DATA_PAGE, "data.md.j2", {"counts": counts(corpus)}))
-    pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
+    pages += [_seed_page(corpus, seed, citing) for seed in corpus.seeds.values()]
     return pages
 
 

@@ -32,6 +32,7 @@ from .corpus import Project
 from .diagnostics import Diagnostic, Severity
 from .generate import Generator, Update
 from .kept import KeptFiles, Signature, signature
+from .memory import release_long_lived
 from .plugin import BriefsPlugin, page_file, static_file
 from .vendor import ASSETS, THEME
 
@@ -120,6 +121,7 @@ class Preview:
             log.info(f"briefs: {reason}: rebuilding the whole site")
             self.build()
             return f"{reason}: built the whole site"
+        release_long_lived()  # what the last load set aside may be garbage now (memory.py)
         corpus = load_corpus(site.project, self.kept)
         errors = [d for d in corpus.diagnostics if d.severity is Severity.ERROR]
         if errors:
@@ -160,7 +162,7 @@ class Preview:
             if file is None:
                 file = page_file(config, page)
             elif page.path in update.made:
-                file.content_string = page.markdown
+                file.content_string = page.split.skeleton
             files[page.path] = file
         for path, content in update.statics.items():
             files[path] = static_file(config, path, content) if path in update.changed_statics else before[path]

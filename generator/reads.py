@@ -20,6 +20,8 @@ class Reads:
 
     def outdated(self, corpus: Corpus, changed: Changed) -> bool:
         """Would a lookup give another value now? Only what ``changed`` names can."""
+        if changed.records.isdisjoint(self.titles) and changed.references.isdisjoint(self.references):
+            return False  # most of the time, for most pages: said without a look-up
         return any(title != _title(corpus, *record) for record, title in self.titles.items()
                    if record in changed.records) or any(
             content != _content(corpus.bibliography.get(key)) for key, content in self.references.items()

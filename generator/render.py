@@ -120,18 +120,13 @@ class RenderedPart:
     markdown: str
     reads: Reads
 
-    def still_valid(self, template: str, shape: str, context: dict[str, Any], corpus: Corpus,
-                    changed: Changed | None) -> bool:
-        return changed is not None and (template, shape, context) == (self.template, self.shape, self.context) \
-            and not self.reads.outdated(corpus, changed)
-
 
 @dataclass(frozen=True)
 class Rendered:
     """A generated page's Markdown, and what it looked up besides its context."""
 
     text: str  # the Markdown, with a token where each part goes
-    reads: Reads  # the page's and its parts'
+    reads: Reads  # the page's own, outside its parts
     parts: tuple[RenderedPart, ...] = ()
 
     @cached_property
@@ -147,11 +142,25 @@ class Rendered:
         return [(part.shape, part.markdown) for part in self.parts]
 
 
-def still_valid(rendered: Rendered, before: Page, page: Page, corpus: Corpus, changed: Changed) -> bool:
-    """Would rendering ``page`` give the Markdown ``before`` gave? Yes when it is the same template
-    with an equal context, and nothing the page or its parts looked up changed."""
-    return (page.template, page.source, page.context) == (before.template, before.source, before.context) \
-        and not rendered.reads.outdated(corpus, changed)
+def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], changed: Changed) -> Rendered:
+    """``page`` rendered as it was ``before``, with what ``changed`` since: the same Rendered when
+    nothing the page or its parts were made from changed; when only what some parts looked up
+    changed, those parts made again; else the whole page (reusing its parts still valid)."""
+    page_before, rendered = before
+    if (page.template, page.source, page.context) != (page_before.template, page_before.source,
+                                                      page_before.context) or rendered.reads.outdated(corpus, changed):
+        return render_page(page, corpus, rendered, changed)
+    parts = tuple(render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
+                  if part.reads.outdated(corpus, changed) else part for part in rendered.parts)
+    return Rendered(rendered.text, rendered.reads, parts) if parts != rendered.parts else rendered
+
+
+def render_part(page: str, corpus: Corpus, key: str, template: str, shape: str,
+                context: dict[str, Any]) -> RenderedPart:
+    lookups = Lookups(corpus)
+    helpers = {"links": PageLinks(page, lookups), "notes": InlineNotes(page, lookups)}
+    markdown = _BLANK_LINES.sub("\n\n", environment().get_template(template).render(context | helpers))
+    return RenderedPart(key, template, shape, context, markdown.strip("\n"), lookups.reads())
 
 
 class Parts:
@@ -174,11 +183,10 @@ class Parts:
             key += "+"
         self.keys.add(key)
         part = self.before.get(key)
-        if part is None or not part.still_valid(template, shape, context, self.corpus, self.changed):
-            lookups = Lookups(self.corpus)
-            helpers = {"links": PageLinks(self.page, lookups), "notes": InlineNotes(self.page, lookups)}
-            markdown = _BLANK_LINES.sub("\n\n", environment().get_template(template).render(context | helpers))
-            part = RenderedPart(key, template, shape, context, markdown.strip("\n"), lookups.reads())
+        if part is None or self.changed is None or (template, shape, context) != (part.template, part.shape,
+                                                                                    part.context) \
+                or part.reads.outdated(self.corpus, self.changed):
+            part = render_part(self.page, self.corpus, key, template, shape, context)
         self.made.append(part)
         return Md(token(len(self.made) - 1))
 
@@ -195,11 +203,7 @@ def render_page(page: Page, corpus: Corpus, before: Rendered | None = None, chan
     body = separate_markers(_BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n"))
     definitions = notes.definitions()
     text = body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
-    reads = lookups.reads()
-    for part in parts.made:
-        reads.titles.update(part.reads.titles)
-        reads.references.update(part.reads.references)
-    return Rendered(text, reads, tuple(parts.made))
+    return Rendered(text, lookups.reads(), tuple(parts.made))
 
 
 def render_counts(corpus: Corpus) -> str:

@@ -215,3 +215,45 @@ def test_after_any_saves_the_preview_is_a_full_build(template: Path, tmp_path_fa
         Preview(root / "mkdocs.yml", fresh, SERVE_URL).build()
         assert_same_site(scratch / "served", fresh)
         shutil.rmtree(fresh)
+
+
+def test_a_saved_title_makes_again_only_what_shows_it(template: Path, tmp_path: Path, monkeypatch) -> None:
+    """Unchanged pages are neither generated again nor converted by MkDocs again; a long page is
+    converted again only where it shows the title."""
+    from generator import generate, mkdocs_internals, parts, render
+
+    root = copy_project(template, tmp_path / "project")
+    preview = Preview(root / "mkdocs.yml", tmp_path / "served", SERVE_URL)
+    preview.build()
+    calls: dict[str, list[str]] = {"page": [], "part": [], "mkdocs": [], "converted": []}
+
+    def spy(name: str, function: Callable, label: Callable) -> Callable:
+        def spied(*args, **kwargs):
+            calls[name].append(label(*args))
+            return function(*args, **kwargs)
+        return spied
+
+    monkeypatch.setattr(render, "render_page", spy("page", render.render_page, lambda page, *_: page.path))
+    monkeypatch.setattr(generate, "render_page", render.render_page)
+    monkeypatch.setattr(render, "render_part", spy("part", render.render_part, lambda page, _, key, *rest: key))
+    monkeypatch.setattr(mkdocs_internals, "_populate_page", spy("mkdocs", mkdocs_internals._populate_page,
+                                                                lambda page, *_: page.file.src_uri))
+    monkeypatch.setattr(parts, "_convert", spy("converted", parts._convert, lambda shape, header, text, *_: text))
+    attack = records(root, "attacks")[2]
+    text = attack.read_text()
+    perpetrators = set(re.findall(r"^\s*- actor: (\S+)$", text, flags=re.M))
+    options = {path.stem for path in records(root, "policy-options") if attack.stem in path.read_text()}
+    retitle(root, "attacks", 2, "Renamed")
+    preview.rebuild()
+
+    shows_it = {f"attacks/{attack.stem}.md"} | {f"actors/{a}.md" for a in perpetrators} | {
+        f"policy-options/{o}.md" for o in options}
+    record_pages = {path for path in calls["page"] + calls["mkdocs"] if path.startswith(KINDS)
+                    and not path.endswith("index.md")}
+    assert record_pages == shows_it
+    assert {"sources/index.md", "review/index.md"}.isdisjoint(calls["page"])  # only some of their parts
+    assert preview.site is not None
+    every_part = sum(len(run.parts) for runs in preview.site.plugin.runs.values() for run in runs.values())
+    assert 0 < len(calls["converted"]) <= len(calls["part"]) and len(calls["part"]) * 3 < every_part
+    # The Attacks index lists the attack: made again, all its other rows kept.
+    assert [key for key in calls["part"] if key.startswith("attack-row")] == [f"attack-row.md.j2 {attack.stem}"]
