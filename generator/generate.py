@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .charts import chart_files
 from .corpus import Corpus
-from .exports import export_all
+from .exports import Exports
 from .kept import Signature, settled_signature
 from .pages import DATA_DIR, Page, build_pages, source_path
 from .parts import Split
@@ -113,14 +113,16 @@ def static_files(corpus: Corpus) -> dict[str, StaticContent]:
 
 
 class Statics:
-    """The static files of a corpus, and of a later one: the search index is kept up to date
-    rather than made again (``search.SearchIndex``)."""
+    """The static files of a corpus, and of a later one: the exports and the search index are kept
+    up to date rather than made again (``exports.Exports``, ``search.SearchIndex``)."""
 
     def __init__(self) -> None:
+        self.exports = Exports()
         self.search = SearchIndex()
 
     def files(self, corpus: Corpus) -> dict[str, StaticContent]:
-        files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data for name, data in export_all(corpus).items()}
+        files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data
+                                           for name, data in self.exports.files(corpus).items()}
         for entry in corpus.entries():
             files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
         files.update(chart_files(corpus))

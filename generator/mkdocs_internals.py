@@ -84,12 +84,12 @@ def markdown_converter(page: Page, config: MkDocsConfig, files: Files) -> Callab
     anchors._register(md)
     links = _RelativePathTreeprocessor(page.file, files, config)
     links._register(md)
-    if page.links_to_anchors is not None:
-        links.links_to_anchors = page.links_to_anchors  # checked with the page's own, at the build's end
 
     def convert(text: str) -> tuple[str, set[str]]:
         md.reset()
         anchors.present_anchor_ids = set()
+        if page.links_to_anchors is not None:
+            links.links_to_anchors = page.links_to_anchors  # checked with the page's own, at the build's end
         html = md.convert(text)
         return html, anchors.present_anchor_ids | raw_html.present_anchor_ids
 

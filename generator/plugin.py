@@ -27,7 +27,7 @@ from .kept import KeptFiles
 from .mdext import REQUIRED
 from .memory import making_long_lived, release_long_lived
 from .mkdocs_internals import markdown_converter
-from .parts import PartsHTML, Run
+from .parts import Convert, PartsHTML, Run
 from .sanitize import sanitize
 from .vendor import SCRIPT, STYLESHEET, THEME
 
@@ -87,6 +87,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
         self.runs: dict[str, dict[str, Run]] = {}  # a long page's runs of parts, by placeholder (see parts)
         self.parts_html: dict[str, PartsHTML] = {}  # kept across a live preview's builds
+        self.converters: dict[str, tuple[Files, Convert]] = {}
         self.sanitizer: ThreadPoolExecutor | None = None
         self.sanitizing: list[tuple[Page, Future[str]]] = []
         # A live preview keeps its generator, and what the last build was made of (MkDocs' own objects).
@@ -214,10 +215,25 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             return {}
         parts = self.parts_html.setdefault(page.file.src_uri, PartsHTML())
         parts.start()
-        convert = markdown_converter(page, config, files)
-        found = {placeholder: parts.run(run, convert, sanitize) for placeholder, run in runs.items()}
+        found = {placeholder: parts.run(run, self._converter(page, config, files), sanitize)
+                 for placeholder, run in runs.items()}
         page.present_anchor_ids = (page.present_anchor_ids or set()).union(*(ids for _, ids in found.values()))
         return {f"<p>{placeholder}</p>": html for placeholder, (html, _) in found.items()}
+
+    def _converter(self, page: Page, config: MkDocsConfig, files: Files) -> Convert:
+        """The page's Markdown converter, made on the first part that needs it: making one costs as
+        much as converting a dozen parts, so a live preview keeps it while the site's files stay."""
+        made: list[Convert] = []
+
+        def convert(text: str) -> tuple[str, set[str]]:
+            if not made:
+                kept = self.converters.get(page.file.src_uri)
+                if kept is None or kept[0] is not files:
+                    kept = self.converters[page.file.src_uri] = (files, markdown_converter(page, config, files))
+                made.append(kept[1])
+            return made[0](text)
+
+        return convert
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         assert self.project is not None
