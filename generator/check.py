@@ -5,14 +5,15 @@ from __future__ import annotations
 from .corpus import Corpus, Project, read_corpus
 from .kept import KeptFiles
 from .memory import making_long_lived
+from .progress import Progress
 from .review import build_review, review_diagnostics
 
 
-def load_corpus(project: Project, kept: KeptFiles | None = None) -> Corpus:
+def load_corpus(project: Project, kept: KeptFiles | None = None, progress: Progress | None = None) -> Corpus:
     """Load and check everything; every problem becomes a diagnostic, all in one run. With ``kept``,
     files unchanged since an earlier call are not read again."""
     with making_long_lived(sweep=False):
-        corpus = read_corpus(project, kept)
+        corpus = read_corpus(project, kept, progress)
         corpus.review = build_review(corpus, project.review_period_days)
         corpus.diagnostics += review_diagnostics(corpus.review, corpus)
         corpus.diagnostics.sort()

@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, Position, error
 from .kept import KeptFiles, listing
 from .load import PosDict, load_file, text_position
 from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
+from .progress import Progress
 from .validate import locate, validate
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -308,14 +309,20 @@ def _check_duplicate_ids(corpus: Corpus) -> None:
         owner.setdefault(entry.id, entry)
 
 
-def read_corpus(project: Project, kept: KeptFiles | None = None) -> Corpus:
+def read_corpus(project: Project, kept: KeptFiles | None = None, progress: Progress | None = None) -> Corpus:
     """Load every record, note and reference and check what spans files; problems become diagnostics.
 
     With ``kept``, what an earlier call loaded from a file still unchanged is used again."""
     kept = kept or KeptFiles()
-    kept.next_round()
     bib_dir = project.root / project.bib
-    bibliography = load_bibliography(sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else [], project.root, kept)
+    bibs = sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else []
+    if progress is not None:
+        folders = [project.content_dir / kind for kind in KINDS] + [project.root / project.seeds]
+        files = len(bibs) + sum(item.name.endswith(".yaml") for folder in folders for item in listing(folder))
+        kept.next_round(progress.stage("Loading records", files))
+    else:
+        kept.next_round()
+    bibliography = load_bibliography(bibs, project.root, kept)
     corpus = Corpus(project, {}, {}, bibliography, list(bibliography.diagnostics),
                     known_ids={kind: set() for kind in KINDS})
     corpus.records = {kind: _load_kind(project, kind, corpus, kept) for kind in KINDS}

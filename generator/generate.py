@@ -12,6 +12,7 @@ from .exports import Exports
 from .kept import Signature, settled_signature
 from .pages import DATA_DIR, Page, build_pages, source_path
 from .parts import Split
+from .progress import Progress
 from .reads import changes
 from .render import Rendered, render_again, render_counts, render_latest, render_page
 from .search import SearchIndex, search_docs
@@ -56,13 +57,16 @@ class Generator:
         self._pages: dict[str, tuple[Page, Rendered, GeneratedPage]] = {}
         self._statics: dict[str, Static] = {}
         self._blocks: dict[str, str] = {}
-        self._made_statics = Statics()
+        self._static_files = Statics()
 
-    def update(self, corpus: Corpus) -> Update:
+    def update(self, corpus: Corpus, progress: Progress | None = None) -> Update:
         changed = changes(self._corpus, corpus) if self._corpus is not None else None
         update = Update([], {}, marker_blocks(corpus))
         pages: dict[str, tuple[Page, Rendered, GeneratedPage]] = {}
-        for page in build_pages(corpus):
+        built = build_pages(corpus)
+        step = (progress or Progress()).stage("Generating pages", len(built))
+        for page in built:
+            step(1)
             before = self._pages.get(page.path)
             if before is None or changed is None:
                 rendered = render_page(page, corpus)
@@ -76,7 +80,7 @@ class Generator:
                     update.made.add(page.path)
             pages[page.path] = (page, rendered, generated)  # the current page: its context holds current objects
             update.pages.append(generated)
-        statics = {path: Static.of(content) for path, content in self._made_statics.files(corpus).items()}
+        statics = {path: Static.of(content) for path, content in self._static_files.files(corpus, progress).items()}
         update.statics = {path: static.content for path, static in statics.items()}
         update.changed_statics = {path for path, static in statics.items() if static != self._statics.get(path)}
         update.removed = (self._pages.keys() - pages.keys()) | (self._statics.keys() - statics.keys())
@@ -120,13 +124,17 @@ class Statics:
         self.exports = Exports()
         self.search = SearchIndex()
 
-    def files(self, corpus: Corpus) -> dict[str, StaticContent]:
+    def files(self, corpus: Corpus, progress: Progress | None = None) -> dict[str, StaticContent]:
+        step = (progress or Progress()).stage("Exports and search", 3)
         files: dict[str, StaticContent] = {f"{DATA_DIR}/{name}": data
                                            for name, data in self.exports.files(corpus).items()}
+        step(1)
         for entry in corpus.entries():
             files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
         files.update(chart_files(corpus))
+        step(1)
         files.update(self.search.update(search_docs(corpus)))
+        step(1)
         files.update(vendor_files(corpus.project.root))
         files.update(asset_files())
         return dict(sorted(files.items()))

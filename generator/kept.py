@@ -65,12 +65,17 @@ class KeptFiles:
         self._kept: dict[str, _Kept] = {}
         self._asked: dict[str, _Kept] = {}
         self._combined: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._step: Callable[[int], None] | None = None
         self.loaded: list[str] = []  # paths loaded afresh in this round
 
-    def next_round(self) -> None:
+    def next_round(self, step: Callable[[int], None] | None = None) -> None:
+        """A new round of loading; ``step`` is told of each file asked for (a progress bar)."""
         self._kept, self._asked, self.loaded = self._asked, {}, []
+        self._step = step
 
     def load(self, path: Path | os.DirEntry[str], rel: str, make: Callable[[], T]) -> T:
+        if self._step is not None:
+            self._step(1)
         now = time.time_ns()
         current = signature(path)
         kept = self._kept.get(rel)

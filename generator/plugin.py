@@ -28,6 +28,7 @@ from .mdext import REQUIRED
 from .memory import making_long_lived, release_long_lived
 from .mkdocs_internals import markdown_converter
 from .parts import Convert, PartsHTML, Run
+from .progress import Advance, Progress, no_step
 from .sanitize import sanitize
 from .vendor import SCRIPT, STYLESHEET, THEME
 
@@ -93,6 +94,9 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         # A live preview keeps its generator, and what the last build was made of (MkDocs' own objects).
         self.generator: Generator | None = None
         self.kept: KeptFiles | None = None
+        self.progress = Progress()  # the command line shows a build's stages on a terminal
+        self.converting: Advance = no_step
+        self.writing: Advance = no_step
         self.update: Update | None = None
         self.files: Files | None = None
         self.nav: Navigation | None = None
@@ -139,7 +143,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
         generator = self.generator or Generator()  # a build's own is let go with the corpus it holds
-        self.update = generator.update(self._load())  # the corpus is held by the generator only
+        self.update = generator.update(self._load(), self.progress)  # the corpus is held by the generator only
         self.adopt(self.update)
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")):
@@ -166,7 +170,32 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav  # what a live preview's partial builds render pages with
+        pages = len(files.documentation_pages())
+        self.converting, self.writing = self._stage("Converting pages", pages), self._stage("Writing pages", pages)
         return nav
+
+    def _stage(self, label: str, total: int) -> Advance:
+        """A stage that shows when its first page comes: pages are converted, then written."""
+        started: list[Advance] = []
+
+        def step(steps: int) -> None:
+            if not started:
+                started.append(self.progress.stage(label, total))
+            started[0](steps)
+
+        return step
+
+    def on_page_context(self, context: Any, page: Page, **kwargs: Any) -> Any:
+        self.writing(1)
+        return context
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self._end_progress()
+
+    def _end_progress(self) -> None:
+        """The build shown is over: a live preview's partial builds after it show nothing."""
+        self.progress.finish()
+        self.progress, self.converting, self.writing = Progress(), no_step, no_step
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # nh3 lets go of the GIL: on a second core it cleans each page while MkDocs converts
@@ -184,6 +213,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._stop_sanitizing()
+        self._end_progress()
 
     def _stop_sanitizing(self) -> None:
         if self.sanitizer is not None:
@@ -191,6 +221,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.sanitizer, self.sanitizing = None, []
 
     def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
+        self.converting(1)
         if page.file.src_uri in self.generated:
             return markdown
         return fill_markers(markdown, self.blocks)

@@ -34,6 +34,7 @@ from .generate import Generator, Update
 from .kept import KeptFiles, Signature, signature
 from .memory import release_long_lived
 from .plugin import BriefsPlugin, page_file, static_file
+from .progress import Progress
 from .vendor import ASSETS, THEME
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -64,8 +65,10 @@ class FullBuild(Exception):
 class Preview:
     """Builds a project's site into ``site_dir`` and keeps it up to date with its files."""
 
-    def __init__(self, config_file: Path, site_dir: Path, serve_url: str | None = None) -> None:
+    def __init__(self, config_file: Path, site_dir: Path, serve_url: str | None = None,
+                 progress: Progress | None = None) -> None:
         self.config_file, self.site_dir, self.serve_url = config_file, site_dir, serve_url
+        self.progress = progress or Progress()  # shown during full builds
         self.kept = KeptFiles()
         self.site: Site | None = None
         self.problems: list[Diagnostic] = []  # content errors the site does not show yet
@@ -78,11 +81,13 @@ class Preview:
         config = self._config()
         plugin = config.plugins["briefs"]
         assert isinstance(plugin, BriefsPlugin)
-        corpus = load_corpus(plugin.project_in(config), self.kept)
+        corpus = load_corpus(plugin.project_in(config), self.kept, self.progress)
         if any(d.severity is Severity.ERROR for d in corpus.diagnostics):
+            self.progress.finish()
             self.problems = corpus.diagnostics
             return
         self.site = None
+        plugin.progress = self.progress
         plugin.corpus, plugin.generator, plugin.kept = corpus, Generator(), self.kept
         del corpus  # the generator holds it from here
         mkdocs_build(config, serve_url=self.serve_url)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import shutil
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ import click
 from . import mkdocs_internals as internals
 from .diagnostics import Diagnostic, Severity, format_text, summary
 from .preview import Preview
+from .progress import Progress, ProgressLogHandler, progress_for
 from .site import project_for
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -85,12 +87,13 @@ def error_page() -> bytes:
 
 def serve(config_file: Path, dev_addr: str) -> None:
     """Build the site into a scratch folder, serve it at ``dev_addr``, keep it up to date."""
-    _log_as_mkdocs_serve_does()
+    progress = progress_for(sys.stderr)  # the first build's stages, on a terminal
+    _log_as_mkdocs_serve_does(progress)
     host, _, port = dev_addr.rpartition(":")
     project = project_for(config_file)
     mount_path = urlsplit(project.site_url or "/").path or "/"
     site_dir = Path(tempfile.mkdtemp(prefix="briefs_"))
-    preview = Preview(config_file, site_dir, f"http://{host}:{port}{mount_path.rstrip('/')}/")
+    preview = Preview(config_file, site_dir, f"http://{host}:{port}{mount_path.rstrip('/')}/", progress)
     status = Status(preview)
 
     def builder() -> None:
@@ -131,11 +134,10 @@ def _site_page(site_dir: Path, code: int) -> bytes | None:
     return page.read_bytes() if page.is_file() else None
 
 
-def _log_as_mkdocs_serve_does() -> None:
+def _log_as_mkdocs_serve_does(progress: Progress) -> None:
     """MkDocs' and the server's messages (serving on, reloading browsers) and ours, as ``mkdocs serve``
-    prints them."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    prints them, each on a line of its own above a build's progress bar."""
+    handler = ProgressLogHandler(progress, logging.INFO, "%(levelname)-7s -  %(message)s")
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
