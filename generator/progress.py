@@ -8,6 +8,7 @@ lines of their own above it, never mixed into it.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -18,7 +19,11 @@ Advance = Callable[[int], None]
 
 
 class Progress:
-    """Stages one after another; ``stage`` ends the one before. This one shows nothing."""
+    """Stages one after another; ``stage`` ends the one before. This one shows no stage: only
+    messages, each on a line."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
 
     def stage(self, label: str, total: int) -> Advance:
         return no_step
@@ -28,6 +33,8 @@ class Progress:
 
     def message(self, text: str) -> None:
         """A line for the reader, wherever a bar stands."""
+        self.stream.write(text + "\n")
+        self.stream.flush()
 
 
 def no_step(steps: int) -> None:
@@ -38,7 +45,7 @@ class Bars(Progress):
     """A bar per stage on a terminal."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+        super().__init__(stream)
         self.bar: Any = None
 
     def stage(self, label: str, total: int) -> Advance:
@@ -56,15 +63,15 @@ class Bars(Progress):
 
     def message(self, text: str) -> None:
         if self.bar is None:
-            self.stream.write(text + "\n")
-        else:  # the bar's line cleared, the message, the bar again below it
-            self.stream.write(f"\r\033[K{text}\n{self.bar.format_progress_line()}")
+            super().message(text)
+            return
+        self.stream.write(f"\r\033[K{text}\n{self.bar.format_progress_line()}")  # the bar again, below it
         self.stream.flush()
 
 
 def progress_for(stream: TextIO) -> Progress:
     """Bars on a terminal; nothing when output goes to a file or a pipe."""
-    return Bars(stream) if stream.isatty() else Progress()
+    return Bars(stream) if stream.isatty() else Progress(stream)
 
 
 class ProgressLogHandler(logging.Handler):
