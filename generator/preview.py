@@ -30,7 +30,7 @@ from . import mkdocs_internals as internals
 from .check import load_corpus
 from .corpus import Project
 from .diagnostics import Diagnostic, Severity
-from .generate import Generator, Update
+from .generate import Generator, StaticContent, Update
 from .kept import KeptFiles, Signature, signature
 from .memory import release_long_lived
 from .plugin import BriefsPlugin, page_file, static_file
@@ -170,10 +170,14 @@ class Preview:
                 file.content_string = page.split.skeleton
             files[page.path] = file
         for path, content in update.statics.items():
-            files[path] = static_file(config, path, content) if path in update.changed_statics else before[path]
-        fresh = [file for path, file in files.items() if path not in before]
+            file = before.get(path)
+            if file is None or (path in update.changed_statics and not _refill(file, content)):
+                file = static_file(config, path, content)
+            files[path] = file
+        fresh = [file for path, file in files.items() if before.get(path) is not file]
         set_exclusions(fresh, config)
-        built.files = Files(site.base + list(files.values()))
+        if fresh or gone:  # files came or went: a collection in the order a build lists them
+            built.files = Files(site.base + list(files.values()))
         for file in fresh:
             if file.is_documentation_page():
                 Page(None, file, config)
@@ -235,6 +239,19 @@ class Preview:
         except Exception as exc:
             config.plugins.on_build_error(error=exc)
             raise
+
+
+def _refill(file: File, content: StaticContent) -> bool:
+    """A static file's new content, in the File a build made; False if it cannot take it."""
+    if isinstance(content, Path):
+        return file.abs_src_path == str(content)  # the same file to copy, again
+    if file.abs_src_path is not None:
+        return False
+    if isinstance(content, bytes):
+        file.content_bytes = content
+    else:
+        file.content_string = content
+    return True
 
 
 def _searched(page: Page, search: Any) -> bool:
