@@ -144,6 +144,15 @@ def _load_record(kind: str, path: str, rel: str) -> LoadedRecord:
     return LoadedRecord(problems, record_file, entry)
 
 
+def forget_derived(loaded: Any) -> None:
+    """What was worked out from a file that changed or went: its objects and what they derived
+    refer to each other, and the collector may have set them aside (memory.py); let them go."""
+    if isinstance(loaded, LoadedRecord):
+        for file in (loaded.file, loaded.entry):
+            if file is not None:
+                file.derived.clear()
+
+
 def _load_kind(project: Project, kind: str, corpus: Corpus, kept: KeptFiles) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     diagnostics = corpus.diagnostics
@@ -313,7 +322,7 @@ def read_corpus(project: Project, kept: KeptFiles | None = None, progress: Progr
     """Load every record, note and reference and check what spans files; problems become diagnostics.
 
     With ``kept``, what an earlier call loaded from a file still unchanged is used again."""
-    kept = kept or KeptFiles()
+    kept = kept or KeptFiles(forget_derived)
     bib_dir = project.root / project.bib
     bibs = sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else []
     if progress is not None:

@@ -61,7 +61,8 @@ class KeptFiles:
     Each round of loading (``next_round``) keeps only the files it asked for, so a deleted
     file's result is let go."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_drop: Callable[[Any], None] | None = None) -> None:
+        self._on_drop = on_drop  # told of each result no longer kept (its file changed or went)
         self._kept: dict[str, _Kept] = {}
         self._asked: dict[str, _Kept] = {}
         self._combined: dict[str, tuple[tuple[Any, ...], Any]] = {}
@@ -70,6 +71,10 @@ class KeptFiles:
 
     def next_round(self, step: Callable[[int], None] | None = None) -> None:
         """A new round of loading; ``step`` is told of each file asked for (a progress bar)."""
+        if self._on_drop is not None:
+            for rel, kept in self._kept.items():
+                if self._asked.get(rel) is not kept:
+                    self._on_drop(kept.value)
         self._kept, self._asked, self.loaded = self._asked, {}, []
         self._step = step
 

@@ -14,6 +14,7 @@ module does not know how to keep in step.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from mkdocs.structure.pages import Page
 
 from . import mkdocs_internals as internals
 from .check import load_corpus
-from .corpus import Project
+from .corpus import Project, forget_derived
 from .diagnostics import Diagnostic, Severity
 from .generate import Generator, StaticContent, Update
 from .kept import KeptFiles, Signature, signature
@@ -69,7 +70,7 @@ class Preview:
                  progress: Progress | None = None) -> None:
         self.config_file, self.site_dir, self.serve_url = config_file, site_dir, serve_url
         self.progress = progress or Progress()  # shown during full builds
-        self.kept = KeptFiles()
+        self.kept = KeptFiles(forget_derived)
         self.site: Site | None = None
         self.problems: list[Diagnostic] = []  # content errors the site does not show yet
 
@@ -81,12 +82,15 @@ class Preview:
         config = self._config()
         plugin = config.plugins["briefs"]
         assert isinstance(plugin, BriefsPlugin)
+        if self.site is not None:  # the last build's objects were set aside (memory.py): let them go
+            self.site = None
+            release_long_lived()
+            gc.collect()
         corpus = load_corpus(plugin.project_in(config), self.kept, self.progress)
         if any(d.severity is Severity.ERROR for d in corpus.diagnostics):
             self.progress.finish()
             self.problems = corpus.diagnostics
             return
-        self.site = None
         plugin.progress = self.progress
         plugin.corpus, plugin.generator, plugin.kept = corpus, Generator(), self.kept
         del corpus  # the generator holds it from here
@@ -126,8 +130,7 @@ class Preview:
             log.info(f"briefs: {reason}: rebuilding the whole site")
             self.build()
             return f"{reason}: built the whole site"
-        release_long_lived()  # what the last load set aside may be garbage now (memory.py)
-        corpus = load_corpus(site.project, self.kept)
+        corpus = load_corpus(site.project, self.kept, long_lived=False)
         errors = [d for d in corpus.diagnostics if d.severity is Severity.ERROR]
         if errors:
             self.problems = corpus.diagnostics
@@ -223,6 +226,7 @@ class Preview:
                 file.copy_file()
             for file in gone:
                 _remove_output(file, self.site_dir)
+                file.page = None  # a page and its file refer to each other: let both go
             if pages_changed:
                 internals.render_theme_templates(built)
             search = config.plugins.get("material/search")

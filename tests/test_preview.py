@@ -1,7 +1,8 @@
 """The live preview's partial builds make the site a full build makes, byte for byte.
 
 A property test: random sequences of saves (a record's title, a citation, a perpetrator, a date, a
-country; records added, deleted, renamed; .bib entries changed, added, removed; a source note) on a
+country, a relation, a status, a tag; records added, deleted, renamed; .bib entries changed, added,
+removed; a source note) on a
 small synthetic project, each followed by the preview's rebuild and a comparison of its whole site
 folder with a fresh full build of the same files. A save that breaks the content leaves the site as
 it was, and names the problems; a later good save brings the site back in step.
@@ -111,6 +112,24 @@ def review(root: Path, kind: str, index: int, year: int) -> None:
         edit(record, lambda text: re.sub(r"^reviewed: \d{4}", f"reviewed: {year}", text, count=1, flags=re.M))
 
 
+def relate(root: Path, index: int, relation: str) -> None:
+    """An actor's first relation, of another type: both actors' key facts and tables show it."""
+    if actor := pick(records(root, "actors"), index):
+        edit(actor, lambda text: re.sub(r"^(    type: )\S+$", rf"\g<1>{relation}", text, count=1, flags=re.M))
+
+
+def restatus(root: Path, index: int, status: str) -> None:
+    if option := pick(records(root, "policy-options"), index):
+        edit(option, lambda text: re.sub(r"^status: \{value: [a-z-]+", f"status: {{value: {status}", text, count=1,
+                                         flags=re.M))
+
+
+def retag(root: Path, kind: str, index: int, tag: str) -> None:
+    """Tags: Material's tag listing and each page's tag chips show them."""
+    if record := pick(records(root, kind), index):
+        edit(record, lambda text: re.sub(r"^tags: \[", f"tags: [{tag}, ", text, count=1, flags=re.M))
+
+
 def add(root: Path, kind: str, index: int, name: str) -> None:
     if (record := pick(records(root, kind), index)) and not (new := record.with_name(f"{name}.yaml")).exists():
         new.write_text(re.sub(r"^(title|name): (.*)$", r"\1: \2 copy", record.read_text(), count=1, flags=re.M))
@@ -187,6 +206,9 @@ saves = st.one_of(
     st.tuples(st.just(bib_add), names.map(lambda name: name.replace("-", ""))),
     st.tuples(st.just(bib_remove), index),
     st.tuples(st.just(reseed), index, years),
+    st.tuples(st.just(relate), index, st.sampled_from(["ally", "rival", "leader", "member"])),
+    st.tuples(st.just(restatus), index, st.sampled_from(["proposed", "in-place", "rejected"])),
+    st.tuples(st.just(retag), kinds, index, st.sampled_from(["sanctions", "border", "aaa-first"])),
 )
 
 
