@@ -77,7 +77,7 @@ def derived(file: RecordFile, name: str, make: Callable[[], T], inputs: Any = No
     file and inputs: a live preview keeps the objects of unchanged files, and so what was worked
     out from them."""
     kept = file.derived.get(name)
-    if kept is None or kept[0] != inputs:
+    if kept is None or (kept[0] is not inputs and kept[0] != inputs):
         kept = file.derived[name] = (inputs, make())
     return kept[1]  # type: ignore[no-any-return]
 

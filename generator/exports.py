@@ -60,7 +60,7 @@ class Exports:
     def files(self, corpus: Corpus) -> dict[str, bytes]:
         entries = {kind: sorted_entries(corpus, kind) for kind in KINDS}
         keys = {(entry.kind, entry.id): cited_keys(corpus, entry) for kind in KINDS for entry in entries[kind]}
-        groups = {GROUPS[kind]: [record_json(entry) for entry in entries[kind]] for kind in KINDS}
+        groups = {GROUPS[kind]: [record_item(entry) for entry in entries[kind]] for kind in KINDS}
         groups["references"] = [self._reference_json(corpus, ref) for _, ref in
                                 sorted(corpus.bibliography.references.items())]
         stix = sorted(piece for kind in KINDS for entry in entries[kind]
@@ -81,7 +81,7 @@ class Exports:
         inputs = (reference, sorted({use.id for use in corpus.cited_by.get(reference.key, [])}))
         kept = self._references.get(reference.key)
         if kept is None or kept[0] != inputs:
-            kept = self._references[reference.key] = (inputs, dump_json(reference_data(*inputs)))
+            kept = self._references[reference.key] = (inputs, list_item(dump_json(reference_data(*inputs))))
         return kept[1]
 
     def _references_bib(self, corpus: Corpus) -> bytes:
@@ -109,18 +109,22 @@ def compact_json(value: Any) -> bytes:
     return orjson.dumps(value)
 
 
+def list_item(encoded: bytes) -> bytes:
+    """A ``dump_json`` document as an item of a list that is a member of a document's object."""
+    return b"    " + encoded.rstrip(b"\n").replace(b"\n", b"\n    ")
+
+
 def json_document(fields: dict[str, bytes | list[bytes]]) -> bytes:
     """What ``dump_json`` makes of an object whose values are given already encoded: a scalar as
-    ``compact_json`` gives it, a list as the ``dump_json`` of each item. (A few bytes of indentation put
-    together, rather than the whole document encoded again.)"""
+    ``compact_json`` gives it, a list as ``list_item`` of the ``dump_json`` of each item. (The pieces
+    put together, rather than the whole document encoded again: a live preview keeps each record's.)"""
     members = []
     for name in sorted(fields):
         value = fields[name]
         if isinstance(value, bytes):
             members.append(compact_json(name) + b": " + value)
         elif value:
-            items = b",\n".join(b"    " + item.rstrip(b"\n").replace(b"\n", b"\n    ") for item in value)
-            members.append(compact_json(name) + b": [\n" + items + b"\n  ]")
+            members.append(compact_json(name) + b": [\n" + b",\n".join(value) + b"\n  ]")
         else:
             members.append(compact_json(name) + b": []")
     return b"{\n" + b",\n".join(b"  " + member for member in members) + b"\n}\n" if members else b"{}\n"
@@ -145,6 +149,15 @@ def record_json(entry: Entry) -> bytes:
 
 def _record_json(entry: Entry) -> bytes:
     return dump_json(record_data(entry))
+
+
+def record_item(entry: Entry) -> bytes:
+    """The record as an item of its list in briefs.json."""
+    return derived(entry, "json item", partial(_record_item, entry))
+
+
+def _record_item(entry: Entry) -> bytes:
+    return list_item(record_json(entry))
 
 
 def record_data(entry: Entry) -> dict[str, Any]:
@@ -177,7 +190,8 @@ def reference_data(reference: Reference, cited_by: Iterable[str]) -> dict[str, A
 def cited_keys(corpus: Corpus, entry: Entry) -> tuple[str, ...]:
     """Every citation key the record uses, structured or in prose, that the bibliography has; sorted."""
     references = corpus.bibliography.references
-    return tuple(sorted(key for key in file_facts(entry).uses if key in references))
+    return derived(entry, "keys", lambda: tuple(sorted(key for key in file_facts(entry).uses if key in references)),
+                   inputs=corpus.bibliography)
 
 
 LOWER_BOUNDS = ("exact", "approx", "at-least", "more-than")  # "more than 90": a low of 90, not met
@@ -425,7 +439,7 @@ def _entry_stix(corpus: Corpus, entry: Entry, keys: tuple[str, ...]) -> list[tup
     makers = {"actors": actor_object, "attacks": attack_object, "policy-options": option_object}
     objects = [makers[entry.kind](corpus, entry, set(keys))]
     objects += [relationship(corpus, link) for link in record_links(corpus, entry).links.values()]
-    return [(obj["id"], dump_json(obj)) for obj in objects]
+    return [(obj["id"], list_item(dump_json(obj))) for obj in objects]
 
 
 def _linked(entry: Entry) -> list[tuple[str, str]]:
@@ -440,13 +454,6 @@ def _linked(entry: Entry) -> list[tuple[str, str]]:
 
 
 def _stix_inputs(corpus: Corpus, entry: Entry, keys: tuple[str, ...]) -> tuple[object, ...]:
-    """Besides the record: the works it cites, and for each record it links to, whether it exists
-    and whether it is a threat actor."""
-    references = corpus.bibliography.references
-    linked = tuple((kind, id, _stix_type(corpus, kind, id)) for kind, id in _linked(entry))
-    return tuple(references[key] for key in keys), linked
-
-
-def _stix_type(corpus: Corpus, kind: str, id: str) -> str | None:
-    entry = corpus.get(kind, id)
-    return None if entry is None else actor_type(entry) if kind == "actors" else kind
+    """Besides the record: the works it cites (in the bibliography), and the records it links to
+    (whether they exist, whether each is a threat actor)."""
+    return corpus.bibliography, keys, tuple(corpus.get(kind, id) for kind, id in _linked(entry))

@@ -25,9 +25,17 @@ MARKERS = {"<!-- briefs:counts -->": render_counts, "<!-- briefs:latest -->": re
 @dataclass(frozen=True)
 class GeneratedPage:
     path: str       # docs-relative, e.g. attacks/kerman-2024.md
-    markdown: str
+    rendered: Rendered
     source: str | None  # project-relative YAML file it comes from
-    split: Split  # what MkDocs converts, and the runs of parts put in afterwards (see parts)
+
+    @property
+    def markdown(self) -> str:
+        return self.rendered.markdown
+
+    @property
+    def split(self) -> Split:
+        """What MkDocs converts, and the runs of parts put in afterwards (see parts)."""
+        return self.rendered.split
 
 
 def generate(corpus: Corpus) -> list[GeneratedPage]:
@@ -72,11 +80,11 @@ class Generator:
                 rendered = render_page(page, corpus)
             else:
                 rendered = render_again(page, corpus, before[:2], changed)
-            if before is not None and rendered is before[1]:
+            if before is not None and rendered is before[1] and page.source == before[2].source:
                 generated = before[2]
             else:
-                generated = GeneratedPage(page.path, rendered.markdown, page.source, rendered.split)
-                if before is None or before[2].markdown != generated.markdown:
+                generated = GeneratedPage(page.path, rendered, page.source)
+                if before is None or not rendered.same_markdown(before[1]):
                     update.made.add(page.path)
             pages[page.path] = (page, rendered, generated)  # the current page: its context holds current objects
             update.pages.append(generated)

@@ -95,6 +95,10 @@ def slugify(text: str) -> str:
 
 def page_tags(entry: Entry) -> list[str]:
     """The record's tags, and for an attack its country, so readers can filter by country."""
+    return derived(entry, "tags", partial(_page_tags, entry))
+
+
+def _page_tags(entry: Entry) -> list[str]:
     tags = list(entry.record.tags)
     if isinstance(entry.record, Attack) and entry.record.location:
         tags += [slugify(country) for country in entry.record.location.country if slugify(country)]

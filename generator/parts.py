@@ -46,10 +46,27 @@ class Run:
 
 @dataclass(frozen=True)
 class Split:
-    """A page as MkDocs converts it (each run a placeholder paragraph), and its runs by placeholder."""
+    """A page as MkDocs converts it, and the runs of parts that stand, one after another, where
+    each of its placeholder paragraphs stands."""
 
     skeleton: str
-    runs: dict[str, Run] = field(default_factory=dict)
+    runs: dict[str, tuple[Run, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a page's parts stand: its skeleton, and for each placeholder its runs as (shape, table
+    header, the parts' numbers). Worked out from the page's text alone, so a page whose parts change
+    but not its text keeps it."""
+
+    skeleton: str
+    stretches: dict[str, tuple[tuple[str, str, tuple[int, ...]], ...]] = field(default_factory=dict)
+
+    def fill(self, markdown: list[str]) -> Split:
+        """The page with these parts' Markdown in its runs."""
+        return Split(self.skeleton, {placeholder: tuple(Run(shape, tuple(markdown[i] for i in members), header)
+                                                        for shape, header, members in stretch)
+                                     for placeholder, stretch in self.stretches.items()})
 
 
 def inline(text: str, parts: list[tuple[str, str]]) -> str:
@@ -58,44 +75,64 @@ def inline(text: str, parts: list[tuple[str, str]]) -> str:
 
 
 def split(text: str, parts: list[tuple[str, str]]) -> Split:
-    """The page with each run of parts (shape, Markdown) replaced by a placeholder paragraph."""
-    if not parts:
-        return Split(text)
-    lines, out, runs = text.split("\n"), [], {}  # type: tuple[list[str], list[str], dict[str, Run]]
+    """The page with each stretch of runs of parts (shape, Markdown) replaced by a placeholder paragraph."""
+    return layout(text, [shape for shape, _ in parts]).fill([markdown for _, markdown in parts])
+
+
+def layout(text: str, shapes: list[str]) -> Layout:
+    """Where the parts (of these shapes) of a page's text stand: runs one after another, apart by
+    blank lines only, make one stretch, in place of which stands one placeholder paragraph."""
+    if not shapes:
+        return Layout(text)
+    lines, out = text.split("\n"), []
+    stretches: dict[str, tuple[tuple[str, str, tuple[int, ...]], ...]] = {}
     i = 0
     while i < len(lines):
-        match = _TOKEN.fullmatch(lines[i])
-        if match is None:
+        if _TOKEN.fullmatch(lines[i]) is None:
             out.append(lines[i])
             i += 1
             continue
-        shape = parts[int(match.group(1))][0]
-        header = ""
-        if shape == "row":
-            header = "\n".join(out[-2:])
-            if len(out) < 2 or not all(line.startswith("|") for line in out[-2:]):
-                raise ValueError(f"a row part must follow a table's header and separator lines: {header!r}")
-            del out[-2:]
-        members, i = _run(lines, i, shape, parts)
-        placeholder = f"briefsrun{_NONCE}x{len(runs)}"
-        runs[placeholder] = Run(shape, tuple(parts[index][1] for index in members), header)
+        stretch: list[tuple[str, str, tuple[int, ...]]] = []
+        while True:
+            shape = shapes[_part_index(lines[i])]
+            header = ""
+            if shape == "row":  # its table's header and separator lines stand just before it
+                header = "\n".join(out[-2:])
+                if stretch or len(out) < 2 or not all(line.startswith("|") for line in out[-2:]):
+                    raise ValueError(f"a row part must follow a table's header and separator lines: {header!r}")
+                del out[-2:]
+            members, i = _run(lines, i, shape, shapes)
+            stretch.append((shape, header, tuple(members)))
+            following = next((j for j in range(i, len(lines)) if lines[j]), len(lines))
+            if following == len(lines) or _TOKEN.fullmatch(lines[following]) is None \
+                    or shapes[_part_index(lines[following])] == "row":
+                break
+            i = following
+        placeholder = f"briefsrun{_NONCE}x{len(stretches)}"
+        stretches[placeholder] = tuple(stretch)
         out += ["", placeholder, ""]
-    return Split("\n".join(out), runs)
+    return Layout("\n".join(out), stretches)
 
 
-def _run(lines: list[str], start: int, shape: str, parts: list[tuple[str, str]]) -> tuple[list[int], int]:
+def _part_index(line: str) -> int:
+    match = _TOKEN.fullmatch(line)
+    assert match is not None
+    return int(match.group(1))
+
+
+def _run(lines: list[str], start: int, shape: str, shapes: list[str]) -> tuple[list[int], int]:
     """The parts of one run from line ``start`` on, and the line after it. Blocks may stand apart by
     blank lines; rows and items follow one another line by line."""
     members, i = [], start
     while i < len(lines):
         match = _TOKEN.fullmatch(lines[i])
-        if match is not None and parts[int(match.group(1))][0] == shape:
+        if match is not None and shapes[int(match.group(1))] == shape:
             members.append(int(match.group(1)))
             i += 1
             continue
         if shape == "block" and lines[i] == "":
             following = next((line for line in lines[i:] if line), "")
-            if (next_match := _TOKEN.fullmatch(following)) and parts[int(next_match.group(1))][0] == "block":
+            if (next_match := _TOKEN.fullmatch(following)) and shapes[int(next_match.group(1))] == "block":
                 i += 1
                 continue
         break

@@ -86,7 +86,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.project: Project | None = None
         self.generated: set[str] = set()
         self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
-        self.runs: dict[str, dict[str, Run]] = {}  # a long page's runs of parts, by placeholder (see parts)
+        self.runs: dict[str, dict[str, tuple[Run, ...]]] = {}  # a long page's runs, by placeholder (see parts)
         self.parts_html: dict[str, PartsHTML] = {}  # kept across a live preview's builds
         self.converters: dict[str, tuple[Files, Convert]] = {}
         self.sanitizer: ThreadPoolExecutor | None = None
@@ -246,10 +246,13 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             return {}
         parts = self.parts_html.setdefault(page.file.src_uri, PartsHTML())
         parts.start()
-        found = {placeholder: parts.run(run, self._converter(page, config, files), sanitize)
-                 for placeholder, run in runs.items()}
-        page.present_anchor_ids = (page.present_anchor_ids or set()).union(*(ids for _, ids in found.values()))
-        return {f"<p>{placeholder}</p>": html for placeholder, (html, _) in found.items()}
+        convert = self._converter(page, config, files)
+        found = {placeholder: [parts.run(run, convert, sanitize) for run in stretch]
+                 for placeholder, stretch in runs.items()}
+        anchors = (ids for stretch in found.values() for _, ids in stretch)
+        page.present_anchor_ids = (page.present_anchor_ids or set()).union(*anchors)
+        return {f"<p>{placeholder}</p>": "\n".join(html for html, _ in stretch)
+                for placeholder, stretch in found.items()}
 
     def _converter(self, page: Page, config: MkDocsConfig, files: Files) -> Convert:
         """The page's Markdown converter, made on the first part that needs it: making one costs as

@@ -96,6 +96,8 @@ class Preview:
         del corpus  # the generator holds it from here
         mkdocs_build(config, serve_url=self.serve_url)
         assert plugin.files is not None and plugin.nav is not None and plugin.env is not None
+        gc.collect()  # the build's garbage, then what lives on set aside from the collector (memory.py):
+        gc.freeze()  # the collector then goes over what each save makes, not over the whole site
         self.problems = []
         generated = plugin.generated | set(plugin.update.statics if plugin.update else ())
         base = [file for file in plugin.files if file.src_uri not in generated]

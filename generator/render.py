@@ -6,6 +6,7 @@ the generator wrote or made safe), so a title from YAML can never become markup.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -26,7 +27,7 @@ from .notes import (
     without_citations,
 )
 from .pages import INVERSE_RELATION, RELATION, Page, counts, latest_reviewed, record_path
-from .parts import SHAPES, Split, inline, split, token
+from .parts import SHAPES, Layout, Split, inline, layout, token
 from .prose import escape_text
 from .reads import Changed, Lookups, Reads
 from .review import differ
@@ -128,18 +129,23 @@ class Rendered:
     text: str  # the Markdown, with a token where each part goes
     reads: Reads  # the page's own, outside its parts
     parts: tuple[RenderedPart, ...] = ()
+    layout: Layout | None = None  # where its parts stand, from its text
 
     @cached_property
     def markdown(self) -> str:
-        return inline(self.text, self._shaped())
+        return inline(self.text, [(part.shape, part.markdown) for part in self.parts])
 
     @cached_property
     def split(self) -> Split:
         """The page as MkDocs converts it, and its runs of parts."""
-        return split(self.text, self._shaped())
+        if self.layout is None:
+            return Split(self.text)
+        return self.layout.fill([part.markdown for part in self.parts])
 
-    def _shaped(self) -> list[tuple[str, str]]:
-        return [(part.shape, part.markdown) for part in self.parts]
+    def same_markdown(self, other: Rendered) -> bool:
+        """Is its Markdown ``other``'s? (Said part by part, not by putting the page together.)"""
+        return self.text == other.text and len(self.parts) == len(other.parts) and all(
+            a is b or a.markdown == b.markdown for a, b in zip(self.parts, other.parts, strict=True))
 
 
 def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], changed: Changed) -> Rendered:
@@ -152,7 +158,9 @@ def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], chan
         return render_page(page, corpus, rendered, changed)
     parts = tuple(render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
                   if part.reads.outdated(corpus, changed) else part for part in rendered.parts)
-    return Rendered(rendered.text, rendered.reads, parts) if parts != rendered.parts else rendered
+    if all(map(operator.is_, parts, rendered.parts)):
+        return rendered
+    return Rendered(rendered.text, rendered.reads, parts, rendered.layout)  # the same text: the same layout
 
 
 def render_part(page: str, corpus: Corpus, key: str, template: str, shape: str,
@@ -203,7 +211,8 @@ def render_page(page: Page, corpus: Corpus, before: Rendered | None = None, chan
     body = separate_markers(_BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n"))
     definitions = notes.definitions()
     text = body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
-    return Rendered(text, lookups.reads(), tuple(parts.made))
+    shapes = [part.shape for part in parts.made]
+    return Rendered(text, lookups.reads(), tuple(parts.made), layout(text, shapes) if shapes else None)
 
 
 def render_counts(corpus: Corpus) -> str:

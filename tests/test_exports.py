@@ -31,6 +31,7 @@ from generator.exports import (
     export_all,
     figure_range,
     json_document,
+    list_item,
     period_end,
     period_start,
 )
@@ -110,7 +111,7 @@ json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.text(max_size=4), st.lists(json_values, max_size=3) | json_scalars, max_size=4))
 def test_a_document_put_together_from_encoded_pieces_is_the_document_encoded_whole(fields: dict[str, Any]) -> None:
-    pieces = {name: [dump_json(item) for item in value] if isinstance(value, list) else compact_json(value)
+    pieces = {name: [list_item(dump_json(item)) for item in value] if isinstance(value, list) else compact_json(value)
               for name, value in fields.items()}
     assert json_document(pieces) == dump_json(fields)
 

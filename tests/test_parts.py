@@ -22,14 +22,15 @@ def test_runs_of_rows_items_and_blocks_become_placeholders() -> None:
     parts = [("row", "| 1 | a |"), ("row", "| 2 | b |"), ("item", "- x"), ("item", "- y"), ("block", "One."),
              ("block", "Two.")]
     text = "\n".join(["# T", "", "| n | l |", "| --- | --- |", token(0), token(1), "", token(2), token(3), "",
-                      token(4), "", token(5), "", "End."])
+                      "Middle.", "", token(4), "", token(5), "", "End."])
     assert inline(text, parts) == ("# T\n\n| n | l |\n| --- | --- |\n| 1 | a |\n| 2 | b |\n\n- x\n- y\n\n"
-                                   "One.\n\nTwo.\n\nEnd.")
+                                   "Middle.\n\nOne.\n\nTwo.\n\nEnd.")
     page = split(text, parts)
-    assert [(run.shape, run.parts, run.header) for run in page.runs.values()] == [
-        ("row", ("| 1 | a |", "| 2 | b |"), "| n | l |\n| --- | --- |"), ("item", ("- x", "- y"), ""),
-        ("block", ("One.", "Two."), "")]
-    assert page.skeleton.split() == ["#", "T", *page.runs, "End."]
+    assert [[(run.shape, run.parts, run.header) for run in stretch] for stretch in page.runs.values()] == [
+        [("row", ("| 1 | a |", "| 2 | b |"), "| n | l |\n| --- | --- |"), ("item", ("- x", "- y"), "")],
+        [("block", ("One.", "Two."), "")]]
+    first, second = page.runs
+    assert page.skeleton.split() == ["#", "T", first, "Middle.", second, "End."]
 
 
 def test_a_part_is_converted_once_while_its_text_is_unchanged() -> None:
