@@ -10,6 +10,7 @@ from pathlib import Path
 import material
 import mkdocs
 import mkdocs.commands.build as mkdocs_build
+import mkdocs.structure.pages as mkdocs_pages
 import pytest
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
@@ -34,6 +35,31 @@ def test_mkdocs_builds_one_page_or_template_with_these_functions(name: str, para
     function = getattr(mkdocs_build, name, None)
     assert function is not None, f"mkdocs.commands.build.{name} is gone: {RELIED_ON}"
     assert list(inspect.signature(function).parameters) == parameters, f"{name} changed: {RELIED_ON}"
+
+
+@pytest.mark.parametrize(("name", "parameters"), [
+    ("_RawHTMLPreprocessor", []),
+    ("_ExtractAnchorsTreeprocessor", ["file", "files", "config"]),
+    ("_RelativePathTreeprocessor", ["file", "files", "config"]),
+])
+def test_mkdocs_converts_a_page_with_these_markdown_processors(name: str, parameters: list[str]) -> None:
+    processor = getattr(mkdocs_pages, name, None)
+    assert processor is not None, f"mkdocs.structure.pages.{name} is gone: {RELIED_ON}"
+    assert list(inspect.signature(processor).parameters) == parameters, f"{name} changed: {RELIED_ON}"
+    assert callable(getattr(processor, "_register", None)), f"{name}._register: {RELIED_ON}"
+
+
+def test_a_part_converts_as_mkdocs_converts_its_page(built: internals.Built) -> None:
+    """Links become the page's relative URLs, anchors are found, links to anchors are kept to check."""
+    file = built.files.get_file_from_path("attacks/example-market-bombing.md")
+    assert file is not None and file.page is not None
+    text = "See [the group](../actors/example-group.md) and [a work](../sources/index.md#ref-doe2023).\n{: #here }"
+    html, anchors = internals.markdown_converter(file.page, built.config, built.files)(text)
+    assert html == ('<p id="here">See <a href="../../actors/example-group/">the group</a> and '
+                    '<a href="../../sources/#ref-doe2023">a work</a>.</p>')
+    assert anchors == {"here"}
+    sources = built.files.get_file_from_path("sources/index.md")
+    assert file.page.links_to_anchors is not None and sources in file.page.links_to_anchors, RELIED_ON
 
 
 def test_the_live_reload_server_takes_a_builder_and_serves_a_folder() -> None:
@@ -98,6 +124,7 @@ def test_no_other_module_imports_mkdocs_internals() -> None:
     package = Path(internals.__file__).parent
     offenders = [path.name for path in package.glob("*.py") if path.name != "mkdocs_internals.py"
                  and any(name in path.read_text() for name in ("_populate_page", "_build_page", "livereload",
-                                                                 "mappings.data", "listings.data"))]
+                                                                 "mappings.data", "listings.data", "Treeprocessor(",
+                                                                 "_RawHTMLPreprocessor"))]
     assert offenders == []
 
