@@ -58,6 +58,7 @@ class RecordFile:
     path: str
     data: PosDict
     text: str  # as read, for positions inside values
+    raw: bytes  # the file's bytes, as the site serves them (its YAML source link)
     # What other modules work out from this file alone, kept as long as the file is unchanged.
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, kw_only=True)
 
@@ -135,12 +136,12 @@ class LoadedRecord(NamedTuple):
 
 def _load_record(kind: str, path: str, rel: str) -> LoadedRecord:
     file = Path(path)
-    data, problems, text = load_file(file, rel)
+    data, problems, text, raw = load_file(file, rel)
     if problems:
         return LoadedRecord(problems, None, None)
-    record_file = RecordFile(kind, file.stem, rel, data, text)
+    record_file = RecordFile(kind, file.stem, rel, data, text, raw)
     record, problems = validate(data, KINDS[kind], rel)
-    entry = Entry(kind, file.stem, rel, data, text, record) if record is not None else None
+    entry = Entry(kind, file.stem, rel, data, text, raw, record) if record is not None else None
     return LoadedRecord(problems, record_file, entry)
 
 
@@ -181,7 +182,7 @@ def _load_kind(project: Project, kind: str, corpus: Corpus, kept: KeptFiles) -> 
 
 def _load_seed(path: str, rel: str) -> tuple[list[Diagnostic], SeedEntry | None]:
     file = Path(path)
-    data, problems, _ = load_file(file, rel)
+    data, problems, *_ = load_file(file, rel)
     if problems:
         return problems, None
     note, problems = validate(data, SeedNote, rel)

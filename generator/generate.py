@@ -138,7 +138,7 @@ class Statics:
                                            for name, data in self.exports.files(corpus).items()}
         step(1)
         for entry in corpus.entries():
-            files[source_path(entry.kind, entry.id)] = corpus.project.root / entry.path
+            files[source_path(entry.kind, entry.id)] = entry.raw  # as it was read: no file to look at again
         files.update(chart_files(corpus))
         step(1)
         files.update(self.search.update(search_docs(corpus)))

@@ -10,7 +10,7 @@ from typing import Any
 
 from .bibliography import Reference
 from .charts import attack_rows
-from .corpus import Corpus, Entry, RecordFile, SeedEntry, derived, file_facts
+from .corpus import Corpus, Entry, Project, RecordFile, SeedEntry, derived, file_facts
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .notes import SOURCES_PAGE
 from .words import field_words, label, list_words
@@ -117,10 +117,10 @@ FACT_RELATIONS = [("leader", "in", "Led by"), ("leader", "out", "Leader of"), ("
                   ("sponsor", "in", "Sponsored by")]
 
 
-def actor_relations(entry: Entry, links: Links) -> tuple[list[Any], list[Any]]:
+def actor_relations(entry: Entry, relations_in: list[tuple[Entry, Relation]]) -> tuple[list[Any], list[Any]]:
     """(key facts, table rows): facts as (label, [(other id, relation)]), rows as (label, other id, relation)."""
     out = [(r.type.value, "out", r.actor, r) for r in entry.record.relations]
-    inward = [(r.type.value, "in", source.id, r) for source, r in links.relations_in.get(entry.id, [])]
+    inward = [(r.type.value, "in", source.id, r) for source, r in relations_in]
     facts = [(title, [(other, r) for kind, side, other, r in out + inward if (kind, side) == (k, d)])
              for k, d, title in FACT_RELATIONS]
     rows = [((RELATION if side == "out" else INVERSE_RELATION)[kind], other, r)
@@ -137,27 +137,32 @@ def proposer_groups(option: Any) -> list[tuple[str, list[Any]]]:
 
 
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
-    path = record_path(entry.kind, entry.id)
+    """The record's page; the same Page object while the record and what links it are unchanged
+    (a live preview then compares two contexts by identity, not value by value)."""
+    linked = (links.relations_in.get(entry.id, []), links.attacks_by.get(entry.id, []),
+              links.options_for_actor.get(entry.id, []), links.options_for_attack.get(entry.id, []))
+    return derived(entry, "page", partial(_make_record_page, corpus.project, linked, entry),
+                   inputs=(corpus.project, linked))
+
+
+def _make_record_page(project: Project, linked: tuple[list[Any], ...], entry: Entry) -> Page:
+    relations_in, attacks_by, options_for_actor, options_for_attack = linked
     context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],
                                "page_tags": page_tags(entry),
-                               "site_name": corpus.project.site_name, "site_url": corpus.project.site_url,
-                               "page_url": corpus.project.site_url.rstrip("/") + f"/{entry.kind}/{entry.id}/",
+                               "site_name": project.site_name, "site_url": project.site_url,
+                               "page_url": project.site_url.rstrip("/") + f"/{entry.kind}/{entry.id}/",
                                "yaml_path": source_path(entry.kind, entry.id),
                                "json_path": json_path(entry.kind, entry.id)}
     if isinstance(entry.record, Actor):
-        relation_facts, relations = actor_relations(entry, links)
-        context |= {
-            "relation_facts": relation_facts,
-            "relations": relations,
-            "attacks": links.attacks_by.get(entry.id, []),
-            "options": links.options_for_actor.get(entry.id, []),
-        }
+        relation_facts, relations = actor_relations(entry, relations_in)
+        context |= {"relation_facts": relation_facts, "relations": relations, "attacks": attacks_by,
+                    "options": options_for_actor}
     elif isinstance(entry.record, Attack):
-        context |= {"options": links.options_for_attack.get(entry.id, [])}
+        context |= {"options": options_for_attack}
     else:
         context |= {"proposer_facts": proposer_groups(entry.record)}
     template = {"actors": "actor.md.j2", "attacks": "attack.md.j2", "policy-options": "option.md.j2"}
-    return Page(path, template[entry.kind], context, source=entry.path)
+    return Page(record_path(entry.kind, entry.id), template[entry.kind], context, source=entry.path)
 
 
 # The Actors index, one section per kind of actor.

@@ -35,14 +35,6 @@ from .vendor import SCRIPT, STYLESHEET, THEME
 log = logging.getLogger("mkdocs.plugins.briefs")
 
 
-def _sanitize_with(html: str, runs: dict[str, str]) -> str:
-    """The page's HTML made safe, with its runs of parts (made safe on their own) put in place."""
-    cleaned = sanitize(html)
-    for placeholder, run in runs.items():
-        cleaned = cleaned.replace(placeholder, run, 1)
-    return cleaned
-
-
 def page_file(config: MkDocsConfig, page: GeneratedPage) -> File:
     file = File.generated(config, page.path, content=page.split.skeleton)  # its parts come in on_page_content
     file.edit_uri = page.source
@@ -87,6 +79,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.generated: set[str] = set()
         self.blocks: dict[str, str] = {}  # generated blocks for hand-written pages, by marker
         self.runs: dict[str, dict[str, tuple[Run, ...]]] = {}  # a long page's runs, by placeholder (see parts)
+        self.filled: dict[str, dict[str, str]] = {}  # and their (sanitized) HTML, by the placeholder's paragraph
         self.parts_html: dict[str, PartsHTML] = {}  # kept across a live preview's builds
         self.converters: dict[str, tuple[Files, Convert]] = {}
         self.sanitizer: ThreadPoolExecutor | None = None
@@ -161,6 +154,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         """The generated pages MkDocs is about to convert: which they are, their parts, the blocks."""
         self.generated = {page.path for page in update.pages}
         self.runs = {page.path: page.split.runs for page in update.pages if page.split.runs}
+        self.filled = {path: html for path, html in self.filled.items() if path in self.runs}
         self.blocks = update.blocks
 
     def forget_links_to(self, names: set[str]) -> None:
@@ -235,9 +229,18 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             # into live markup in <title>; given as meta, it is printed as the escaped text it is.
             page.meta["title"] = page.title
         assert self.sanitizer is not None
-        runs = self._runs_html(page, kwargs["config"], kwargs["files"])
-        self.sanitizing.append((page, self.sanitizer.submit(_sanitize_with, html, runs)))
+        self.filled[page.file.src_uri] = self._runs_html(page, kwargs["config"], kwargs["files"])
+        self.sanitizing.append((page, self.sanitizer.submit(sanitize, html)))
         return ""  # until on_env: no unsanitized HTML is ever the page's content
+
+    @event_priority(100)  # first: any other plugin sees the whole page
+    def on_post_page(self, output: str, page: Page, **kwargs: Any) -> str:
+        """A long page's runs of parts, put in place of their placeholders only now, in the written
+        page: until then the page's content is short, and so is what plugins (search, tags) and the
+        theme go over."""
+        for placeholder, html in self.filled.get(page.file.src_uri, {}).items():
+            output = output.replace(placeholder, html, 1)
+        return output
 
     def _runs_html(self, page: Page, config: MkDocsConfig, files: Files) -> dict[str, str]:
         """The page's runs of parts as (sanitized) HTML, by placeholder; their anchors are the page's."""
