@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -34,6 +34,7 @@ from .bibstyle import (
     verbatim,
 )
 from .diagnostics import Diagnostic, Position, error, warning
+from .kept import KeptFiles
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
 _STYLE = ChicagoStyle()
@@ -57,7 +58,7 @@ class ShortNote:
     italic: bool  # a book or a report: *Title*; an article or a chapter: “Title”
 
 
-@dataclass(eq=False)  # identity: a reference is one entry of one build
+@dataclass(eq=False)  # equal when the same entry stands at the same place: see __eq__
 class Reference:
     key: str
     type: str
@@ -77,7 +78,7 @@ class Reference:
     @property
     def formatted(self) -> Formatted:
         if self._formatted is None:
-            content = self._content()
+            content = self.content
             self._formatted = _FORMATTED.get(content)
             if self._formatted is None:
                 if len(_FORMATTED) >= _FORMATTED_LIMIT:
@@ -85,11 +86,21 @@ class Reference:
                 self._formatted = _FORMATTED[content] = self._format()
         return self._formatted
 
-    def _content(self) -> tuple[object, ...]:
+    @cached_property
+    def content(self) -> tuple[object, ...]:
         """Everything the formatting reads: the key (the fallback text), type, fields and names."""
         people = tuple((role, tuple(str(person) for person in persons))
                        for role, persons in self.entry.persons.items())
         return (self.key, self.entry.type, tuple(self.entry.fields.items()), people)
+
+    def __eq__(self, other: object) -> bool:
+        # By value: after a .bib save, an entry that did not change is equal to its former self,
+        # so the pages that cite only such entries are not made again.
+        return isinstance(other, Reference) and (self.pos, self.entry.original_type, self.content) == (
+            other.pos, other.entry.original_type, other.content)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.pos))
 
     def _format(self) -> Formatted:
         rich = _STYLE.format_entry(self.key, self.entry).text
@@ -107,6 +118,10 @@ class Reference:
 
     def sort_key(self) -> tuple[str, str, str]:
         """By first name as a reader files it, accents aside: Öcalan between Obama and Ocampo."""
+        return self._sort_key
+
+    @cached_property
+    def _sort_key(self) -> tuple[str, str, str]:
         people = self.entry.persons.get("author") or self.entry.persons.get("editor") or []
         first = person_name(people[0], inverted=True) if people else self.fields.get(
             "organization", self.fields.get("title", self.key))
@@ -230,13 +245,22 @@ def _inherit(child: Entry, parent: Entry) -> Entry:
     return Entry(child.type, fields=fields, persons=persons)
 
 
-def load_bibliography(files: list[Path], root: Path) -> Bibliography:
+def load_bibliography(files: list[Path], root: Path, kept: KeptFiles | None = None) -> Bibliography:
+    """Every reference in ``files``; with ``kept``, a .bib file unchanged since it was last parsed is not
+    parsed again, and when none changed the references are the same objects as last time."""
+    kept = kept or KeptFiles()
+    parsed = []
+    for file in sorted(files):
+        rel = file.relative_to(root).as_posix()
+        parsed.append((rel, kept.load(file, rel, partial(_parse_file, file, rel))))
+    return kept.combine("bibliography", tuple(file for _, file in parsed), partial(_references, parsed))
+
+
+def _references(parsed: list[tuple[str, ParsedFile]]) -> Bibliography:
     references: dict[str, Reference] = {}
     by_folded: dict[str, Reference] = {}  # BibTeX keys differ by more than case
     diagnostics: list[Diagnostic] = []
-    for file in sorted(files):
-        rel = file.relative_to(root).as_posix()
-        data, text, places, problems = _parse_file(file, rel)
+    for rel, (data, text, places, problems) in parsed:
         diagnostics += problems
         if data is None:
             continue

@@ -10,12 +10,14 @@ is drawn as large as the place it stands for.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from .corpus import Corpus, Entry
+import orjson
+
+from .corpus import Corpus, Entry, derived
 from .models import PartialDate
 from .networks import CHART_DIR, TEXT_SIZE, network_specs
 from .words import LABELS, label, list_words, number_words, place_words, span_words
@@ -61,36 +63,41 @@ def attack_rows(corpus: Corpus) -> list[dict[str, Any]]:
                                   key=lambda e: (e.record.date[0].value.sort_key(), e.id))
     rows = []
     for number, entry in enumerate(entries, start=1):
-        record = entry.record
-        start = record.date[0].value
-        end = record.end_date[0].value if record.end_date else start
-        figure = killed_figure(record.casualties.killed)
-        location = record.location
-        geocode = location.geocode if location else None
-        rows.append({
-            "number": number,
-            "id": entry.id,
-            "title": record.title,
-            "date": span_words(start, end if record.end_date else None),
-            "start": _first_day(start).isoformat(),
-            # Drawn up to the end of the last day the sources allow: a year-only date spans its year.
-            "end": (_last_day(end) + dt.timedelta(days=1)).isoformat(),
-            "precision": "span" if record.end_date else start.precision,
-            "precision_words": PRECISION_WORDS["span" if record.end_date else start.precision],
-            "place": place_words(location) or "not given in the sources",
-            "country": list_words(location.country) if location and location.country else UNKNOWN_COUNTRY,
-            "perpetrators": ", ".join(dict.fromkeys(corpus.title("actors", p.actor) for p in record.perpetrators))
-                            or "not given in the sources",
-            "killed_low": figure.low if figure else None,
-            "killed_high": figure.high if figure else None,
-            "killed_words": figure.words if figure else "no figure in the sources",
-            "bound": _bound(figure),
-            "latitude": geocode.latitude if geocode else None,
-            "longitude": geocode.longitude if geocode else None,
-            "geocode": label("precision", geocode.precision) if geocode else "",
-            "url": f"attacks/{entry.id}/",  # from the site root: the charts load with it as their base
-        })
+        perpetrators = ", ".join(dict.fromkeys(corpus.title("actors", p.actor) for p in entry.record.perpetrators))
+        row = derived(entry, "chart", partial(_row, entry, perpetrators), inputs=perpetrators)
+        rows.append({"number": number, **row})
     return rows
+
+
+def _row(entry: Entry, perpetrators: str) -> dict[str, Any]:
+    """What the charts show of one attack, but its number (its place among the others)."""
+    record = entry.record
+    start = record.date[0].value
+    end = record.end_date[0].value if record.end_date else start
+    figure = killed_figure(record.casualties.killed)
+    location = record.location
+    geocode = location.geocode if location else None
+    return {
+        "id": entry.id,
+        "title": record.title,
+        "date": span_words(start, end if record.end_date else None),
+        "start": _first_day(start).isoformat(),
+        # Drawn up to the end of the last day the sources allow: a year-only date spans its year.
+        "end": (_last_day(end) + dt.timedelta(days=1)).isoformat(),
+        "precision": "span" if record.end_date else start.precision,
+        "precision_words": PRECISION_WORDS["span" if record.end_date else start.precision],
+        "place": place_words(location) or "not given in the sources",
+        "country": list_words(location.country) if location and location.country else UNKNOWN_COUNTRY,
+        "perpetrators": perpetrators or "not given in the sources",
+        "killed_low": figure.low if figure else None,
+        "killed_high": figure.high if figure else None,
+        "killed_words": figure.words if figure else "no figure in the sources",
+        "bound": _bound(figure),
+        "latitude": geocode.latitude if geocode else None,
+        "longitude": geocode.longitude if geocode else None,
+        "geocode": label("precision", geocode.precision) if geocode else "",
+        "url": f"attacks/{entry.id}/",  # from the site root: the charts load with it as their base
+    }
 
 
 def _bound(figure: Figure | None) -> str:
@@ -245,12 +252,13 @@ def attack_map(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-def _dump(spec: dict[str, Any]) -> str:
-    return json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+def _dump(spec: dict[str, Any]) -> bytes:
+    """orjson: a live preview writes the specs again after every attack saved."""
+    return orjson.dumps(spec, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
-def chart_files(corpus: Corpus) -> dict[str, str]:
-    """Site path → JSON text of each spec: the attacks' views, the relationship maps (``networks``)."""
+def chart_files(corpus: Corpus) -> dict[str, bytes]:
+    """Site path → JSON of each spec: the attacks' views, the relationship maps (``networks``)."""
     rows = attack_rows(corpus)
     specs: dict[str, dict[str, Any] | None] = {}
     if rows:
@@ -264,4 +272,3 @@ def chart_notes(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """What the charts leave out and why: attacks without a figure, and without a place to map."""
     return {"unfigured": [r for r in rows if r["killed_low"] is None and r["killed_high"] is None],
             "unplaced": [r for r in rows if r["latitude"] is None]}
-

@@ -10,6 +10,7 @@ import click
 from .check import load_corpus
 from .corpus import Corpus
 from .diagnostics import format_json, format_text, has_errors, summary
+from .progress import Progress, logs_above, progress_for
 from .scaffold import ScaffoldError, scaffold
 from .schemas import write_schemas
 from .site import build_site, find_config, project_for, render_tree
@@ -24,8 +25,11 @@ def _config(path: str | None) -> Path:
     return config
 
 
-def _check(config: Path, strict: bool, output_format: str = "text") -> tuple[Corpus, bool]:
-    corpus = load_corpus(project_for(config))
+def _check(config: Path, strict: bool, output_format: str = "text",
+           progress: Progress | None = None) -> tuple[Corpus, bool]:
+    corpus = load_corpus(project_for(config), progress=progress)
+    if progress is not None:
+        progress.finish()
     diagnostics = corpus.diagnostics
     if output_format == "json":
         click.echo(format_json(diagnostics))
@@ -36,10 +40,10 @@ def _check(config: Path, strict: bool, output_format: str = "text") -> tuple[Cor
     return corpus, not has_errors(diagnostics, strict)
 
 
-def _checked(config: Path, strict: bool) -> Corpus:
+def _checked(config: Path, strict: bool, progress: Progress | None = None) -> Corpus:
     """The corpus, or exit 1 with its diagnostics printed (click's Exit: not a SystemExit,
     which ``build`` reads as the site build failing)."""
-    corpus, ok = _check(config, strict)
+    corpus, ok = _check(config, strict, progress=progress)
     if not ok:
         raise click.exceptions.Exit(EXIT_CONTENT)
     return corpus
@@ -74,8 +78,10 @@ def build(config_file: str | None, strict: bool) -> None:
     from mkdocs.exceptions import MkDocsException
 
     config = _config(config_file)
+    progress = progress_for(sys.stderr)  # where the build is, on a terminal only
     try:
-        site = build_site(_checked(config, strict), config, strict)  # no name here holds the corpus
+        with logs_above(progress):
+            site = build_site(_checked(config, strict, progress), config, strict, progress)  # no name holds the corpus
     except (MkDocsException, SystemExit) as exc:
         click.echo(f"error: the site build failed: {exc}", err=True)
         sys.exit(EXIT_CONTENT)
@@ -121,10 +127,10 @@ def new(config_file: str | None, kind: str, id: str) -> None:
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: str | None, dev_addr: str) -> None:
-    """Live preview: saving a YAML or .bib file rebuilds and reloads the page."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Live preview: saving a YAML or .bib file rebuilds the pages it touches and reloads the browser."""
+    from .serve import serve as serve_preview
 
-    mkdocs_serve(str(_config(config_file)), dev_addr=dev_addr, livereload=True)
+    serve_preview(_config(config_file), dev_addr)
 
 
 if __name__ == "__main__":

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .bibliography import Bibliography, load_bibliography
 from .citations import CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error
+from .kept import KeptFiles, listing
 from .load import PosDict, load_file, text_position
 from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
+from .progress import Progress
 from .validate import locate, validate
 
 _SLUG = re.compile(SLUG_PATTERN)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,9 @@ class RecordFile:
     path: str
     data: PosDict
     text: str  # as read, for positions inside values
+    raw: bytes  # the file's bytes, as the site serves them (its YAML source link)
+    # What other modules work out from this file alone, kept as long as the file is unchanged.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, kw_only=True)
 
     def pos(self, loc: tuple[Any, ...]) -> Position:
         return locate(self.data, loc) or Position(self.path)
@@ -90,6 +98,16 @@ class Entry(RecordFile):
     """A record file that validated, with its model."""
 
     record: Any
+
+
+def derived(file: RecordFile, name: str, make: Callable[[], T], inputs: Any = None) -> T:
+    """What ``make`` works out from this file (and ``inputs``, what else it reads), made once per
+    file and inputs: a live preview keeps the objects of unchanged files, and so what was worked
+    out from them."""
+    kept = file.derived.get(name)
+    if kept is None or (kept[0] is not inputs and kept[0] != inputs):
+        kept = file.derived[name] = (inputs, make())
+    return kept[1]  # type: ignore[no-any-return]
 
 
 class Use(NamedTuple):
@@ -138,50 +156,82 @@ def _did_you_mean(name: str, choices: Any) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def _load_kind(project: Project, kind: str, corpus: Corpus) -> dict[str, Entry]:
+class LoadedRecord(NamedTuple):
+    problems: list[Diagnostic]
+    file: RecordFile | None  # parsed as YAML
+    entry: Entry | None  # and validated
+
+
+def _load_record(kind: str, path: str, rel: str) -> LoadedRecord:
+    file = Path(path)
+    data, problems, text, raw = load_file(file, rel)
+    if problems:
+        return LoadedRecord(problems, None, None)
+    record_file = RecordFile(kind, file.stem, rel, data, text, raw)
+    record, problems = validate(data, KINDS[kind], rel)
+    entry = Entry(kind, file.stem, rel, data, text, raw, record) if record is not None else None
+    return LoadedRecord(problems, record_file, entry)
+
+
+def forget_derived(loaded: Any) -> None:
+    """What was worked out from a file that changed or went: its objects and what they derived
+    refer to each other, and the collector may have set them aside (memory.py); let them go."""
+    if isinstance(loaded, LoadedRecord):
+        for file in (loaded.file, loaded.entry):
+            if file is not None:
+                file.derived.clear()
+
+
+def _load_kind(project: Project, kind: str, corpus: Corpus, kept: KeptFiles) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     diagnostics = corpus.diagnostics
     folder = project.content_dir / kind
-    for file in sorted(folder.glob("*")) if folder.is_dir() else []:
-        rel = project.rel(file)
-        if file.suffix == ".yml":
+    prefix = project.rel(folder)
+    for item in listing(folder):
+        rel, (stem, suffix) = f"{prefix}/{item.name}", os.path.splitext(item.name)
+        if suffix == ".yml":
             diagnostics.append(error(Position(rel), "file-name", "record files end in .yaml, not .yml"))
             continue
-        if file.suffix != ".yaml" or not file.is_file():
+        if suffix != ".yaml" or not item.is_file():
             continue
-        if not _SLUG.match(file.stem):
-            diagnostics.append(error(Position(rel), "bad-id", f"file name '{file.stem}' is not an id",
+        if not _SLUG.match(stem):
+            diagnostics.append(error(Position(rel), "bad-id", f"file name '{stem}' is not an id",
                                      "ids are lowercase letters, digits and hyphens: rename the file"))
             continue
-        corpus.known_ids[kind].add(file.stem)
-        data, problems, text = load_file(file, rel)
-        diagnostics += problems
-        if problems:
-            continue
-        corpus.files.append(RecordFile(kind, file.stem, rel, data, text))
-        record, problems = validate(data, KINDS[kind], rel)
-        diagnostics += problems
-        if record is not None:
-            entries[file.stem] = Entry(kind, file.stem, rel, data, text, record)
+        corpus.known_ids[kind].add(stem)
+        loaded = kept.load(item, rel, partial(_load_record, kind, item.path, rel))
+        diagnostics += loaded.problems
+        if loaded.file is not None:
+            corpus.files.append(loaded.file)
+        if loaded.entry is not None:
+            entries[stem] = loaded.entry
     return entries
 
 
-def _load_seeds(project: Project, diagnostics: list[Diagnostic]) -> dict[str, SeedEntry]:
+def _load_seed(path: str, rel: str) -> tuple[list[Diagnostic], SeedEntry | None]:
+    file = Path(path)
+    data, problems, *_ = load_file(file, rel)
+    if problems:
+        return problems, None
+    note, problems = validate(data, SeedNote, rel)
+    return problems, SeedEntry(file.stem, rel, note, data) if note is not None else None
+
+
+def _load_seeds(project: Project, diagnostics: list[Diagnostic], kept: KeptFiles) -> dict[str, SeedEntry]:
     seeds: dict[str, SeedEntry] = {}
     folder = project.root / project.seeds
-    for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        rel = project.rel(file)
-        if not _SLUG.match(file.stem):
-            diagnostics.append(error(Position(rel), "bad-id", f"file name '{file.stem}' is not an id"))
+    prefix = project.rel(folder)
+    for item in listing(folder):
+        rel, (stem, suffix) = f"{prefix}/{item.name}", os.path.splitext(item.name)
+        if suffix != ".yaml":
             continue
-        data, problems, _ = load_file(file, rel)
-        diagnostics += problems
-        if problems:
+        if not _SLUG.match(stem):
+            diagnostics.append(error(Position(rel), "bad-id", f"file name '{stem}' is not an id"))
             continue
-        note, problems = validate(data, SeedNote, rel)
+        problems, seed = kept.load(item, rel, partial(_load_seed, item.path, rel))
         diagnostics += problems
-        if note is not None:
-            seeds[file.stem] = SeedEntry(file.stem, rel, note, data)
+        if seed is not None:
+            seeds[stem] = seed
     return seeds
 
 
@@ -215,9 +265,16 @@ class FileFacts:
     refs: list[Marked] = field(default_factory=list)
     prose: list[Marked] = field(default_factory=list)
     citation_offsets: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)  # prose loc → groups
+    problems: list[Diagnostic] = field(default_factory=list)  # citations that do not parse
+    uses: dict[str, list[Use]] = field(default_factory=dict)  # citation key → where this file cites it, sorted
 
 
-def file_facts(file: RecordFile, diagnostics: list[Diagnostic]) -> FileFacts:
+def file_facts(file: RecordFile) -> FileFacts:
+    """The file's facts, worked out once per file (a live preview keeps unchanged files)."""
+    return derived(file, "facts", partial(_walk, file))
+
+
+def _walk(file: RecordFile) -> FileFacts:
     facts = FileFacts()
     for item in walk_data(file.data, KINDS[file.kind]):
         if not isinstance(item, Marked):
@@ -230,31 +287,36 @@ def file_facts(file: RecordFile, diagnostics: list[Diagnostic]) -> FileFacts:
             try:
                 groups = find_citations(item.value)
             except CitationSyntaxError as exc:
-                diagnostics.append(error(Spot(file, item.loc, item.value, exc.offset).pos,
-                                         "citation-syntax", str(exc)))
+                facts.problems.append(error(Spot(file, item.loc, item.value, exc.offset).pos,
+                                            "citation-syntax", str(exc)))
                 continue
             if groups:
                 facts.citation_offsets[item.loc] = [group.start for group in groups]
             facts.citations += [(Spot(file, item.loc, item.value, group.start), group.citations)
                                 for group in groups]
+    uses: dict[str, set[Use]] = defaultdict(set)
+    for spot, citations in facts.citations:
+        use = Use(file.kind, file.id, field_label(spot.loc))
+        for citation in citations:
+            uses[citation.key].add(use)
+    facts.uses = {key: sorted(found) for key, found in uses.items()}
     return facts
 
 
 def _check_references(corpus: Corpus) -> None:
     """Cross-references by id and citation keys must resolve; build the "cited by" index."""
     diagnostics, keys = corpus.diagnostics, corpus.bibliography.references
-    cited_by: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    cited_by: dict[str, list[Use]] = defaultdict(list)
     for file in corpus.files:
-        facts = corpus.facts[file.path] = file_facts(file, diagnostics)
-        for spot, citations in facts.citations:
-            use = (file.kind, file.id, field_label(spot.loc))
-            for citation in citations:
-                if citation.key in keys:
-                    cited_by[citation.key].add(use)
-                else:
-                    diagnostics.append(error(spot.pos, "unknown-citation",
-                                             f"unknown citation key '{citation.key}'",
-                                             _did_you_mean(citation.key, keys)))
+        facts = corpus.facts[file.path] = file_facts(file)
+        diagnostics += facts.problems
+        for key, uses in facts.uses.items():
+            if key in keys:
+                cited_by[key] += uses
+            else:
+                diagnostics += [error(spot.pos, "unknown-citation", f"unknown citation key '{key}'",
+                                      _did_you_mean(key, keys))
+                                for spot, citations in facts.citations for c in citations if c.key == key]
         for item in facts.refs:
             target = item.marker.kind  # type: ignore[union-attr]
             if item.value not in corpus.known_ids[target]:
@@ -263,7 +325,7 @@ def _check_references(corpus: Corpus) -> None:
                         else _did_you_mean(item.value, corpus.known_ids[target]))
                 diagnostics.append(error(file.pos(item.loc), "unknown-id", f"unknown {target} id '{item.value}'",
                                          hint))
-    corpus.cited_by = {key: sorted(map(Use._make, uses)) for key, uses in sorted(cited_by.items())}
+    corpus.cited_by = {key: sorted(uses) for key, uses in sorted(cited_by.items())}
 
 
 def _check_seeds(corpus: Corpus) -> None:
@@ -306,14 +368,24 @@ def _check_former_ids(corpus: Corpus) -> None:
                 corpus.renamed[former] = entry
 
 
-def read_corpus(project: Project) -> Corpus:
-    """Load every record, note and reference and check what spans files; problems become diagnostics."""
+def read_corpus(project: Project, kept: KeptFiles | None = None, progress: Progress | None = None) -> Corpus:
+    """Load every record, note and reference and check what spans files; problems become diagnostics.
+
+    With ``kept``, what an earlier call loaded from a file still unchanged is used again."""
+    kept = kept or KeptFiles(forget_derived)
     bib_dir = project.root / project.bib
-    bibliography = load_bibliography(sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else [], project.root)
+    bibs = sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else []
+    if progress is not None:
+        folders = [project.content_dir / kind for kind in KINDS] + [project.root / project.seeds]
+        files = len(bibs) + sum(item.name.endswith(".yaml") for folder in folders for item in listing(folder))
+        kept.next_round(progress.stage("Loading records", files))
+    else:
+        kept.next_round()
+    bibliography = load_bibliography(bibs, project.root, kept)
     corpus = Corpus(project, {}, {}, bibliography, list(bibliography.diagnostics),
                     known_ids={kind: set() for kind in KINDS})
-    corpus.records = {kind: _load_kind(project, kind, corpus) for kind in KINDS}
-    corpus.seeds = _load_seeds(project, corpus.diagnostics)
+    corpus.records = {kind: _load_kind(project, kind, corpus, kept) for kind in KINDS}
+    corpus.seeds = _load_seeds(project, corpus.diagnostics, kept)
     _check_duplicate_ids(corpus)
     _check_former_ids(corpus)
     _check_references(corpus)

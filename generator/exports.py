@@ -15,10 +15,9 @@ import csv
 import datetime as dt
 import io
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import orjson
@@ -28,7 +27,7 @@ from pybtex.database.output.bibtex import Writer as BibtexWriter
 
 from .bibliography import Reference
 from .bibstyle import web_addresses
-from .corpus import Corpus, Entry
+from .corpus import Corpus, Entry, derived, file_facts
 from .models import KINDS, SCHEMA_NAMES, Citation, PartialDate, SourcedNumber, schemas
 
 # briefs.json groups records under Python-friendly names.
@@ -46,22 +45,89 @@ STIX_NAMESPACE = uuid.UUID("28835a38-c722-4880-a1b8-3e714e07b4c8")
 
 def export_all(corpus: Corpus) -> dict[str, bytes]:
     """Every export file: name relative to ``data/`` → its exact bytes."""
-    data = briefs_data(corpus)
-    files = {
-        "briefs.json": dump_json(data),
-        "attacks.csv": attacks_csv(corpus),
-        "references.bib": references_bib(corpus),
-        "briefs.stix.json": dump_json(stix_bundle(corpus)),
-    }
-    files |= {f"schemas/{name}": dump_json(schema) for name, schema in schemas().items()}
-    files |= record_files(data)
-    return dict(sorted(files.items()))
+    return Exports().files(corpus)
+
+
+class Exports:
+    """The export files of a corpus, and of a later one. What a record exports is made once per
+    unchanged record (``corpus.derived``), what a reference exports once per unchanged reference,
+    and the big files are put together from those pieces' bytes, not encoded again whole."""
+
+    def __init__(self) -> None:
+        self._references: dict[str, tuple[tuple[Reference, list[str]], bytes]] = {}
+        self._bib: tuple[tuple[object, ...], bytes] | None = None
+
+    def files(self, corpus: Corpus) -> dict[str, bytes]:
+        entries = {kind: sorted_entries(corpus, kind) for kind in KINDS}
+        keys = {(entry.kind, entry.id): cited_keys(corpus, entry) for kind in KINDS for entry in entries[kind]}
+        groups = {GROUPS[kind]: [record_item(entry) for entry in entries[kind]] for kind in KINDS}
+        groups["references"] = [self._reference_json(corpus, ref) for _, ref in
+                                sorted(corpus.bibliography.references.items())]
+        stix = sorted(piece for kind in KINDS for entry in entries[kind]
+                      for piece in entry_stix(corpus, entry, keys[(kind, entry.id)]))
+        files = {
+            "briefs.json": json_document({group: items for group, items in groups.items()}),
+            "attacks.csv": attacks_csv(entries["attacks"], keys),
+            "references.bib": self._references_bib(corpus),
+            "briefs.stix.json": json_document({"id": compact_json(stix_id("bundle", "briefs")),
+                                               "objects": [piece for _, piece in stix],
+                                               "type": compact_json("bundle")}),
+        }
+        files |= schema_files()
+        files |= {f"records/{kind}/{entry.id}.json": record_json(entry) for kind in KINDS for entry in entries[kind]}
+        return dict(sorted(files.items()))
+
+    def _reference_json(self, corpus: Corpus, reference: Reference) -> bytes:
+        inputs = (reference, sorted({use.id for use in corpus.cited_by.get(reference.key, [])}))
+        kept = self._references.get(reference.key)
+        if kept is None or kept[0] != inputs:
+            kept = self._references[reference.key] = (inputs, list_item(dump_json(reference_data(*inputs))))
+        return kept[1]
+
+    def _references_bib(self, corpus: Corpus) -> bytes:
+        references = corpus.bibliography.references
+        cited = tuple((key, references[key], references[key].entry.original_type)
+                      for key in sorted(corpus.cited_by) if key in references)
+        if self._bib is None or self._bib[0] != cited:
+            self._bib = (cited, references_bib(corpus))
+        return self._bib[1]
 
 
 def dump_json(data: Any) -> bytes:
     """Indented JSON with sorted keys and a final newline; orjson, as the standard library
     falls back to its pure-Python encoder whenever it indents."""
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+
+
+@lru_cache(maxsize=1)
+def schema_files() -> dict[str, bytes]:
+    """The JSON Schemas of the record kinds: they come from the models, so once per run."""
+    return {f"schemas/{name}": dump_json(schema) for name, schema in schemas().items()}
+
+
+def compact_json(value: Any) -> bytes:
+    return orjson.dumps(value)
+
+
+def list_item(encoded: bytes) -> bytes:
+    """A ``dump_json`` document as an item of a list that is a member of a document's object."""
+    return b"    " + encoded.rstrip(b"\n").replace(b"\n", b"\n    ")
+
+
+def json_document(fields: dict[str, bytes | list[bytes]]) -> bytes:
+    """What ``dump_json`` makes of an object whose values are given already encoded: a scalar as
+    ``compact_json`` gives it, a list as ``list_item`` of the ``dump_json`` of each item. (The pieces
+    put together, rather than the whole document encoded again: a live preview keeps each record's.)"""
+    members = []
+    for name in sorted(fields):
+        value = fields[name]
+        if isinstance(value, bytes):
+            members.append(compact_json(name) + b": " + value)
+        elif value:
+            members.append(compact_json(name) + b": [\n" + b",\n".join(value) + b"\n  ]")
+        else:
+            members.append(compact_json(name) + b": []")
+    return b"{\n" + b",\n".join(b"  " + member for member in members) + b"\n}\n" if members else b"{}\n"
 
 
 # --- briefs.json and records/ ---------------------------------------------------------------
@@ -76,8 +142,30 @@ def record_url(kind: str, id: str) -> str:
     return f"{kind}/{id}/"
 
 
+def record_json(entry: Entry) -> bytes:
+    """records/<kind>/<id>.json, the same object as in briefs.json, for each page to link."""
+    return derived(entry, "json", partial(_record_json, entry))
+
+
+def _record_json(entry: Entry) -> bytes:
+    return dump_json(record_data(entry))
+
+
+def record_item(entry: Entry) -> bytes:
+    """The record as an item of its list in briefs.json."""
+    return derived(entry, "json item", partial(_record_item, entry))
+
+
+def _record_item(entry: Entry) -> bytes:
+    return list_item(record_json(entry))
+
+
 def record_data(entry: Entry) -> dict[str, Any]:
     """The record as the model normalised it (one mapping → a list, "key" → {key, locator})."""
+    return derived(entry, "data", partial(_record_data, entry))
+
+
+def _record_data(entry: Entry) -> dict[str, Any]:
     data: dict[str, Any] = entry.record.model_dump(mode="json")
     data |= {"id": entry.id, "kind": SCHEMA_NAMES[entry.kind], "source": entry.path,
              "url": record_url(entry.kind, entry.id)}
@@ -96,32 +184,14 @@ def reference_data(reference: Reference, cited_by: Iterable[str]) -> dict[str, A
     }
 
 
-def briefs_data(corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
-    data = {GROUPS[kind]: [record_data(entry) for entry in sorted_entries(corpus, kind)] for kind in KINDS}
-    data["references"] = [
-        reference_data(ref, (use.id for use in corpus.cited_by.get(key, [])))
-        for key, ref in sorted(corpus.bibliography.references.items())
-    ]
-    return data
-
-
-def record_files(data: dict[str, list[dict[str, Any]]]) -> dict[str, bytes]:
-    """records/<kind folder>/<id>.json, the same object as in briefs.json, for each page to link."""
-    folders = {group: kind for kind, group in GROUPS.items()}
-    return {f"records/{folders[group]}/{record['id']}.json": dump_json(record)
-            for group, records in data.items() if group in folders for record in records}
-
-
 # --- attacks.csv -------------------------------------------------------------------------
 
 
-def record_keys(corpus: Corpus) -> dict[tuple[str, str], set[str]]:
-    """(kind, id) → every citation key the record uses, structured or in prose."""
-    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key, uses in corpus.cited_by.items():
-        for use in uses:
-            keys[(use.kind, use.id)].add(key)
-    return keys
+def cited_keys(corpus: Corpus, entry: Entry) -> tuple[str, ...]:
+    """Every citation key the record uses, structured or in prose, that the bibliography has; sorted."""
+    references = corpus.bibliography.references
+    return derived(entry, "keys", lambda: tuple(sorted(key for key in file_facts(entry).uses if key in references)),
+                   inputs=corpus.bibliography)
 
 
 LOWER_BOUNDS = ("exact", "approx", "at-least", "more-than")  # "more than 90": a low of 90, not met
@@ -157,15 +227,21 @@ def attack_row(entry: Entry, keys: set[str]) -> dict[str, str]:
     }
 
 
-def attacks_csv(corpus: Corpus) -> bytes:
+def attacks_csv(attacks: list[Entry], keys: dict[tuple[str, str], tuple[str, ...]]) -> bytes:
     """One row per attack, RFC 4180 (CRLF line ends), UTF-8 without a BOM."""
-    keys = record_keys(corpus)
+    rows = [derived(entry, "csv", partial(_attack_line, entry, keys[(entry.kind, entry.id)]),
+                    inputs=keys[(entry.kind, entry.id)]) for entry in attacks]
+    return (_csv_line(dict(zip(CSV_COLUMNS, CSV_COLUMNS, strict=True))) + "".join(rows)).encode("utf-8")
+
+
+def _attack_line(entry: Entry, keys: tuple[str, ...]) -> str:
+    return _csv_line(attack_row(entry, set(keys)))
+
+
+def _csv_line(row: dict[str, str]) -> str:
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for entry in sorted_entries(corpus, "attacks"):
-        writer.writerow(attack_row(entry, keys[(entry.kind, entry.id)]))
-    return out.getvalue().encode("utf-8")
+    csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n").writerow(row)
+    return out.getvalue()
 
 
 # --- references.bib ----------------------------------------------------------------------
@@ -195,6 +271,7 @@ def references_bib(corpus: Corpus) -> bytes:
 # --- briefs.stix.json --------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16384)
 def stix_id(stix_type: str, name: str) -> str:
     return f"{stix_type}--{uuid.uuid5(STIX_NAMESPACE, name)}"
 
@@ -309,33 +386,38 @@ class StixLinks:
         link.keys |= {c.key for c in cites}
 
 
-def record_links(corpus: Corpus) -> StixLinks:
-    """Who is linked to whom: perpetrators, actor relations, options' actors and attacks."""
+def record_links(corpus: Corpus, entry: Entry) -> StixLinks:
+    """Whom the record links to: an attack its perpetrators, an actor its relations, an option the
+    actors it addresses and that put it forward, and the attacks it responds to. No other record
+    states the same link. A link to a record that does not exist (it failed validation) would
+    dangle: it is left out."""
     links = StixLinks()
+    me, reviewed = object_id(corpus, entry.kind, entry.id), entry.record.reviewed
 
-    def ref(kind: str, id: str) -> str:
-        return object_id(corpus, kind, id)
+    def other(kind: str, id: str) -> str | None:
+        return object_id(corpus, kind, id) if corpus.get(kind, id) is not None else None
 
-    for entry in sorted_entries(corpus, "attacks"):
+    if entry.kind == "attacks":
         for p in entry.record.perpetrators:
-            actor = corpus.get("actors", p.actor)
-            # attributed-to runs campaign → threat-actor only; a state or person is related-to.
-            type = "attributed-to" if actor and actor_type(actor) == "threat-actor" else "related-to"
-            basis = f"{p.basis} by {p.by}" if p.by else p.basis
-            links.add(ref("attacks", entry.id), type, ref("actors", p.actor), entry.record.reviewed,
-                      f"perpetrator ({basis})", p.cite)
-    for entry in sorted_entries(corpus, "actors"):
+            if actor := other("actors", p.actor):
+                # attributed-to runs campaign → threat-actor only; a state or person is related-to.
+                type = "attributed-to" if actor.startswith("threat-actor--") else "related-to"
+                basis = f"{p.basis} by {p.by}" if p.by else p.basis
+                links.add(me, type, actor, reviewed, f"perpetrator ({basis})", p.cite)
+    elif entry.kind == "actors":
         for r in entry.record.relations:
-            links.add(ref("actors", entry.id), "related-to", ref("actors", r.actor), entry.record.reviewed,
-                      r.type.value, [*r.cite, *r.type.cite])
-    for entry in sorted_entries(corpus, "policy-options"):
-        option, reviewed = ref("policy-options", entry.id), entry.record.reviewed
+            if actor := other("actors", r.actor):
+                links.add(me, "related-to", actor, reviewed, r.type.value, [*r.cite, *r.type.cite])
+    else:
         for addressed in entry.record.addresses:
-            links.add(option, "related-to", ref("actors", addressed.actor), reviewed, "addresses", addressed.cite)
-        for attack in entry.record.responds_to:
-            links.add(option, "related-to", ref("attacks", attack), reviewed, "responds to")
+            if actor := other("actors", addressed.actor):
+                links.add(me, "related-to", actor, reviewed, "addresses", addressed.cite)
+        for id in entry.record.responds_to:
+            if attack := other("attacks", id):
+                links.add(me, "related-to", attack, reviewed, "responds to")
         for p in entry.record.proposers:
-            links.add(ref("actors", p.actor), "related-to", option, reviewed, p.role, p.cite)
+            if actor := other("actors", p.actor):
+                links.add(actor, "related-to", me, reviewed, p.role, p.cite)
     return links
 
 
@@ -346,15 +428,32 @@ def relationship(corpus: Corpus, link: StixLink) -> dict[str, Any]:
                        target_ref=link.target, description="; ".join(link.descriptions), **extra)
 
 
-def stix_bundle(corpus: Corpus) -> dict[str, Any]:
-    """A STIX 2.1 bundle, as JSON data: SDOs for records, SROs for the links between them."""
-    keys = record_keys(corpus)
+def entry_stix(corpus: Corpus, entry: Entry, keys: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """The STIX objects a record makes, as (id, JSON): a domain object for the record, and a
+    relationship for each link it states. Made again only when the record, the works it cites or
+    the records it links to changed."""
+    return derived(entry, "stix", partial(_entry_stix, corpus, entry, keys), inputs=_stix_inputs(corpus, entry, keys))
+
+
+def _entry_stix(corpus: Corpus, entry: Entry, keys: tuple[str, ...]) -> list[tuple[str, bytes]]:
     makers = {"actors": actor_object, "attacks": attack_object, "policy-options": option_object}
-    objects = [makers[kind](corpus, entry, keys[(kind, entry.id)])
-               for kind in KINDS for entry in sorted_entries(corpus, kind)]
-    known = {obj["id"] for obj in objects}
-    # A link to a record that failed validation would dangle: leave it out.
-    objects += [relationship(corpus, link) for link in record_links(corpus).links.values()
-                if link.source in known and link.target in known]
-    objects.sort(key=lambda obj: obj["id"])
-    return {"type": "bundle", "id": stix_id("bundle", "briefs"), "objects": objects}
+    objects = [makers[entry.kind](corpus, entry, set(keys))]
+    objects += [relationship(corpus, link) for link in record_links(corpus, entry).links.values()]
+    return [(obj["id"], list_item(dump_json(obj))) for obj in objects]
+
+
+def _linked(entry: Entry) -> list[tuple[str, str]]:
+    """The records a record links to, as (kind, id)."""
+    record = entry.record
+    if entry.kind == "attacks":
+        return [("actors", p.actor) for p in record.perpetrators]
+    if entry.kind == "actors":
+        return [("actors", r.actor) for r in record.relations]
+    return [("actors", a.actor) for a in record.addresses] + [("attacks", id) for id in record.responds_to] + [
+        ("actors", p.actor) for p in record.proposers]
+
+
+def _stix_inputs(corpus: Corpus, entry: Entry, keys: tuple[str, ...]) -> tuple[object, ...]:
+    """Besides the record: the works it cites (in the bibliography), and the records it links to
+    (whether they exist, whether each is a threat actor)."""
+    return corpus.bibliography, keys, tuple(corpus.get(kind, id) for kind, id in _linked(entry))

@@ -502,6 +502,7 @@ class Loaded(NamedTuple):
     data: Any
     diagnostics: list[Diagnostic]
     text: str  # the file's text, for positions inside values (see ``text_position``)
+    raw: bytes = b""  # the file as read
 
 
 def load_file(file: Path, path: str) -> Loaded:
@@ -512,4 +513,4 @@ def load_file(file: Path, path: str) -> Loaded:
     text, problems = decode(raw, path)
     if text is None:
         return Loaded(None, problems, "")
-    return Loaded(*parse(text, path), text)
+    return Loaded(*parse(text, path), text, raw)

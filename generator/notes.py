@@ -7,8 +7,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
+from typing import Protocol
 
-from .bibliography import Bibliography, Reference
+from .bibliography import Reference
 from .citations import find_citations
 from .models import Citation, Cited
 from .prose import escape_text, is_plain, safe_markdown
@@ -57,23 +58,21 @@ def separate_markers(markdown: str) -> str:
     return _ADJACENT_MARKERS.sub(lambda m: m.group(1) + NOTE_SEPARATOR, markdown) if "][^" in markdown else markdown
 
 
-class PageNotes:
-    """The citations of one page: a numbered note per work and locator, in order of first use, and
-    each work's full reference once, in the page's References."""
+class References(Protocol):
+    def get(self, key: str) -> Reference | None: ...
 
-    def __init__(self, page: str, bibliography: Bibliography) -> None:
+
+class Notes:
+    """How a page's templates cite: ``cite`` a structured ``cite:`` list, ``prose`` with its [@key]
+    citations, ``editors`` for the editors' own terms."""
+
+    def __init__(self, page: str, bibliography: References) -> None:
         self.page = page
         self.bibliography = bibliography
-        self.numbers: dict[tuple[str, str | None], int] = {}
         self.editors_marked = False
 
-    def _number(self, citation: Citation | Cited) -> int:
-        label = (citation.key, citation.locator)
-        return self.numbers.setdefault(label, len(self.numbers) + 1)
-
     def cite(self, citations: Sequence[Citation | Cited]) -> Md:
-        """Footnote markers for a structured ``cite:`` list."""
-        return Md("".join(dict.fromkeys(f"[^{self._number(c)}]" for c in citations)))
+        raise NotImplementedError
 
     def editors(self) -> Md:
         """The mark of an editors' classification: a term no cited source states."""
@@ -99,6 +98,24 @@ class PageNotes:
         markers = [self.cite(group.citations) for group in groups]
         return Md("".join(chain.from_iterable(zip(segments, [*markers, ""], strict=True))).strip())
 
+
+
+class PageNotes(Notes):
+    """The citations of one page: a numbered note per work and locator, in order of first use, and
+    each work's full reference once, in the page's References."""
+
+    def __init__(self, page: str, bibliography: References) -> None:
+        super().__init__(page, bibliography)
+        self.numbers: dict[tuple[str, str | None], int] = {}
+
+    def _number(self, citation: Citation | Cited) -> int:
+        label = (citation.key, citation.locator)
+        return self.numbers.setdefault(label, len(self.numbers) + 1)
+
+    def cite(self, citations: Sequence[Citation | Cited]) -> Md:
+        """Footnote markers for a structured ``cite:`` list."""
+        return Md("".join(dict.fromkeys(f"[^{self._number(c)}]" for c in citations)))
+
     def definitions(self) -> Md:
         """Each note as a Chicago short note linking the page's full reference; the full reference
         rides along, hidden in the list, for the tooltip a marker shows on hover."""
@@ -117,13 +134,34 @@ class PageNotes:
         if not self.numbers:
             return Md("")
         keys = dict.fromkeys(key for key, _ in self.numbers)
-        works = sorted((self.bibliography.references[k] for k in keys if k in self.bibliography.references),
-                       key=lambda ref: ref.sort_key())
+        found = (self.bibliography.get(key) for key in keys)
+        works = sorted((ref for ref in found if ref is not None), key=lambda ref: ref.sort_key())
         sources = relative(self.page, SOURCES_PAGE)
         references = [f"{ref.formatted.markdown} [In Sources]({sources}#{ref_anchor(ref.key)}){{: .in-sources }}\n"
                       f"{{: #{ref_anchor(ref.key)} .reference }}" for ref in works]
         legend = f"{EDITORS_MARK} {EDITORS_LEGEND}\n{{: .editors-legend }}\n\n" if self.editors_marked else ""
         return Md(f"{legend}## Citations\n\n{FOOTNOTES_HERE}\n\n## References\n\n" + "\n\n".join(references))
+
+
+class InlineNotes(Notes):
+    """Citations written where they stand, each a short note linking its work on the Sources page:
+    for a part of a long listing (``parts``), which is made on its own and cannot number the page's
+    notes."""
+
+    def cite(self, citations: Sequence[Citation | Cited]) -> Md:
+        notes = dict.fromkeys(self._note(c.key, c.locator) for c in citations)
+        return Md(f" ({'; '.join(notes)})" if notes else "")
+
+    def _note(self, key: str, locator: str | None) -> str:
+        """Abbas, “Eye on the Middle East,” para. 9: the words linked to the work on the Sources page."""
+        reference = self.bibliography.get(key)
+        where = escape_text(locator) if locator else ""
+        if reference is None:
+            return escape_text(key) + (f", {where}" if where else "")
+        href = relative(self.page, SOURCES_PAGE, ref_anchor(key))
+        if not reference.short.title:
+            return f"[{escape_text(reference.short.author)}]({href})" + (f", {where}" if where else "")
+        return f"[{_short_words(reference, ',' if where else '')}]({href})" + (f" {where}" if where else "")
 
 
 def without_citations(text: str) -> Md:
@@ -142,10 +180,15 @@ def short_note(reference: Reference, locator: str | None) -> Md:
     if not short.title:
         lead = f"[{escape_text(short.author)}](#{ref_anchor(reference.key)})"
         return Md(f'<span class="ref-short">{lead}</span>' + (f", {where}." if where else "."))
-    title = escape_text(short.title)
-    author = f"{escape_text(short.author)}, " if short.author else ""
     # A title that ends in its own mark (…, ?, !) takes no full stop after it.
     stop = "," if where else "" if short.title.rstrip("\u2069")[-1:] in "\u2026?!." else "."
-    link = f"{author}*{title}*{stop}" if short.italic else f"{author}\u201c{title}{stop}\u201d"
     tail = f' <span class="locator">{where}.</span>' if where else ""
-    return Md(f'<span class="ref-short">[{link}](#{ref_anchor(reference.key)})</span>{tail}')
+    return Md(f'<span class="ref-short">[{_short_words(reference, stop)}](#{ref_anchor(reference.key)})</span>{tail}')
+
+
+def _short_words(reference: Reference, stop: str) -> str:
+    """Author, “Title” (or *Title*), with ``stop`` inside the quotes as Chicago puts it."""
+    short = reference.short
+    title = escape_text(short.title)
+    author = f"{escape_text(short.author)}, " if short.author else ""
+    return f"{author}*{title}*{stop}" if short.italic else f"{author}\u201c{title}{stop}\u201d"

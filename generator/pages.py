@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from .bibliography import Reference
 from .changes import RECENT_CHANGES, content_date, last_updated, newest_days, record_history, site_history
 from .charts import attack_rows, chart_notes
-from .corpus import Corpus, Entry, Use
+from .corpus import Corpus, Entry, Project, RecordFile, SeedEntry, derived, file_facts
 from .headmeta import description, highwire_date
 from .models import KIND_LABELS, KINDS, Actor, Attack, Relation
 from .networks import SITE_MAP_LIMIT, neighbours, network_path
@@ -116,6 +117,10 @@ def slugify(text: str) -> str:
 
 def page_tags(entry: Entry) -> list[str]:
     """The record's tags, and for an attack its country, so readers can filter by country."""
+    return derived(entry, "tags", partial(_page_tags, entry))
+
+
+def _page_tags(entry: Entry) -> list[str]:
     tags = list(entry.record.tags)
     if isinstance(entry.record, Attack) and entry.record.location:
         tags += [slugify(country) for country in entry.record.location.country if slugify(country)]
@@ -130,10 +135,10 @@ FACT_RELATIONS = [("leader", "in", "Led by"), ("leader", "out", "Leader of"), ("
                   ("sponsor", "in", "Sponsored by")]
 
 
-def actor_relations(entry: Entry, links: Links) -> tuple[list[Any], list[Any]]:
+def actor_relations(entry: Entry, relations_in: list[tuple[Entry, Relation]]) -> tuple[list[Any], list[Any]]:
     """(key facts, table rows): facts as (label, [(other id, relation)]), rows as (label, other id, relation)."""
     out = [(r.type.value, "out", r.actor, r) for r in entry.record.relations]
-    inward = [(r.type.value, "in", source.id, r) for source, r in links.relations_in.get(entry.id, [])]
+    inward = [(r.type.value, "in", source.id, r) for source, r in relations_in]
     facts = [(title, [(other, r) for kind, side, other, r in out + inward if (kind, side) == (k, d)])
              for k, d, title in FACT_RELATIONS]
     rows = [((RELATION if side == "out" else INVERSE_RELATION)[kind], other, r)
@@ -156,30 +161,35 @@ def record_head(entry: Entry) -> dict[str, str]:
 
 
 def _record_page(corpus: Corpus, links: Links, entry: Entry) -> Page:
-    path = record_path(entry.kind, entry.id)
+    """The record's page; the same Page object while the record and what links it are unchanged
+    (a live preview then compares two contexts by identity, not value by value)."""
+    linked = (links.relations_in.get(entry.id, []), links.attacks_by.get(entry.id, []),
+              links.options_for_actor.get(entry.id, []), links.options_for_attack.get(entry.id, []))
+    return derived(entry, "page", partial(_make_record_page, corpus.project, linked, entry),
+                   inputs=(corpus.project, linked))
+
+
+def _make_record_page(project: Project, linked: tuple[list[Any], ...], entry: Entry) -> Page:
+    relations_in, attacks_by, options_for_actor, options_for_attack = linked
     context: dict[str, Any] = {"entry": entry, "record": entry.record, "kind_label": KIND_LABELS[entry.kind],
                                "page_tags": page_tags(entry), "head": record_head(entry),
-                               "page_url": corpus.project.page_url(f"{entry.kind}/{entry.id}/"),
+                               "site_name": project.site_name,
+                               "page_url": project.page_url(f"{entry.kind}/{entry.id}/"),
                                "yaml_path": source_path(entry.kind, entry.id),
                                "json_path": json_path(entry.kind, entry.id),
                                "citation_files": [(name, cite_path(entry.kind, entry.id, extension))
                                                   for extension, name in CITATION_FORMATS.items()],
                                "history": record_history(entry)}
     if isinstance(entry.record, Actor):
-        relation_facts, relations = actor_relations(entry, links)
-        context |= {
-            "network": network_path(entry.id) if relations else None,
-            "relation_facts": relation_facts,
-            "relations": relations,
-            "attacks": links.attacks_by.get(entry.id, []),
-            "options": links.options_for_actor.get(entry.id, []),
-        }
+        relation_facts, relations = actor_relations(entry, relations_in)
+        context |= {"network": network_path(entry.id) if relations else None, "relation_facts": relation_facts,
+                    "relations": relations, "attacks": attacks_by, "options": options_for_actor}
     elif isinstance(entry.record, Attack):
-        context |= {"options": links.options_for_attack.get(entry.id, [])}
+        context |= {"options": options_for_attack}
     else:
         context |= {"proposer_facts": proposer_groups(entry.record)}
     template = {"actors": "actor.md.j2", "attacks": "attack.md.j2", "policy-options": "option.md.j2"}
-    return Page(path, template[entry.kind], context, source=entry.path)
+    return Page(record_path(entry.kind, entry.id), template[entry.kind], context, source=entry.path)
 
 
 # The Actors index, one section per kind of actor.
@@ -202,14 +212,20 @@ def _index_page(corpus: Corpus, links: Links, kind: str) -> Page:
     return Page(f"{kind}/index.md", f"index-{kind}.md.j2", context)
 
 
-def uses_by_record(uses: list[Use]) -> list[tuple[str, str, list[str]]]:
-    """(kind, id, sections) per citing record, in the order the uses come; sections as readers see them."""
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for use in uses:
-        fields = grouped.setdefault((use.kind, use.id), [])
-        if field_words(use.field) not in fields:
-            fields.append(field_words(use.field))
-    return [(kind, id, fields) for (kind, id), fields in grouped.items()]
+def citing_records(corpus: Corpus) -> dict[str, list[tuple[str, str, list[str]]]]:
+    """Citation key → (kind, id, sections) per record that cites it, in record order; sections as
+    readers see them."""
+    found: dict[str, list[tuple[str, str, list[str]]]] = defaultdict(list)
+    for file in corpus.files:
+        for key, citing in derived(file, "citing", partial(_citing, file)).items():
+            found[key].append(citing)
+    return {key: sorted(items, key=lambda item: item[:2]) for key, items in found.items()}
+
+
+def _citing(file: RecordFile) -> dict[str, tuple[str, str, list[str]]]:
+    """Each key the file cites, with the sections that cite it, in field order, each once."""
+    return {key: (file.kind, file.id, list(dict.fromkeys(field_words(use.field) for use in uses)))
+            for key, uses in file_facts(file).uses.items()}
 
 
 LETTER_INDEX_FROM = 30  # references: fewer fit in a few screens and need no index
@@ -231,19 +247,27 @@ def letter_anchor(letter: str) -> str:
     return "letter-" + (letter.lower() if letter.isascii() else f"u{ord(letter):04x}")
 
 
-def _sources_page(corpus: Corpus) -> Page:
+def _sources_page(corpus: Corpus, citing: dict[str, list[tuple[str, str, list[str]]]]) -> Page:
     references = sorted((corpus.bibliography.references[key] for key in corpus.cited_by),
                         key=lambda ref: ref.sort_key())
     seeds = sorted(corpus.seeds.values(), key=lambda s: s.name)
-    cited_by = {ref.key: uses_by_record(corpus.cited_by[ref.key]) for ref in references}
+    cited_by = {ref.key: citing[ref.key] for ref in references}
     # A short list is read whole; a long one is filed by letter, with an A–Z bar to jump by.
     groups = letter_groups(references) if len(references) >= LETTER_INDEX_FROM else [("", "", references)]
-    return Page(SOURCES_PAGE, "sources.md.j2", {"groups": groups, "seeds": seeds, "cited_by": cited_by})
+    return Page(SOURCES_PAGE, "sources.md.j2", {"groups": groups, "seeds": [(seed, seed_title(corpus, seed))
+                                                                             for seed in seeds],
+                                                "cited_by": cited_by})
 
 
-def _seed_page(corpus: Corpus, seed: Any) -> Page:
+def seed_title(corpus: Corpus, seed: SeedEntry) -> str:
+    """A source document's title: its reference's, or the key it has no reference for."""
     reference = corpus.bibliography.references.get(seed.note.key)
-    uses = uses_by_record(corpus.cited_by.get(seed.note.key, []))
+    return reference.fields.get("title", seed.note.key) if reference else seed.note.key
+
+
+def _seed_page(corpus: Corpus, seed: SeedEntry, citing: dict[str, list[tuple[str, str, list[str]]]]) -> Page:
+    reference = corpus.bibliography.references.get(seed.note.key)
+    uses = citing.get(seed.note.key, [])
     return Page(f"sources/{seed.name}.md", "seed.md.j2",
                 {"seed": seed, "reference": reference, "uses": uses}, source=seed.path)
 
@@ -253,13 +277,14 @@ def build_pages(corpus: Corpus) -> list[Page]:
     links = build_links(corpus)
     pages = [_index_page(corpus, links, kind) for kind in KINDS]
     pages += [_record_page(corpus, links, entry) for entry in corpus.entries()]
-    pages.append(_sources_page(corpus))
+    citing = citing_records(corpus)
+    pages.append(_sources_page(corpus, citing))
     pages.append(Page(REVIEW_PAGE, "review.md.j2", {"review": corpus.review}))
     rows = attack_rows(corpus)
     pages.append(Page(TIMELINE_PAGE, "timeline.md.j2", {"rows": rows, **chart_notes(rows)}))
-    pages.append(Page(DATA_PAGE, "data.md.j2", {}))
+    pages.append(Page(DATA_PAGE, "data.md.j2", {"counts": counts(corpus)}))
     pages.append(Page(CHANGES_PAGE, "changes.md.j2", {"days": newest_days(site_history(corpus), RECENT_CHANGES)}))
-    pages += [_seed_page(corpus, seed) for seed in corpus.seeds.values()]
+    pages += [_seed_page(corpus, seed, citing) for seed in corpus.seeds.values()]
     # A page made from many records changes with any of them: it is as new as the content (the sitemap's date).
     updated = {"updated": content_date(corpus)}
     return [page if "head" in page.context else replace(page, context=page.context | updated) for page in pages]

@@ -7,8 +7,10 @@ the generator wrote or made safe), so a title from YAML can never become markup.
 from __future__ import annotations
 
 import html
+import operator
 import re
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,9 +20,20 @@ from .changes import LATEST_CHANGES, content_date, newest_days, site_history
 from .corpus import Corpus
 from .headmeta import yaml_string
 from .models import KIND_LABELS, SLUG_PATTERN
-from .notes import SOURCES_PAGE, Md, PageNotes, ref_anchor, relative, separate_markers, without_citations
+from .notes import (
+    SOURCES_PAGE,
+    InlineNotes,
+    Md,
+    PageNotes,
+    ref_anchor,
+    relative,
+    separate_markers,
+    without_citations,
+)
 from .pages import CHANGES_PAGE, FEED, INVERSE_RELATION, RELATION, Page, counts, record_path
+from .parts import SHAPES, Layout, Split, inline, layout, token
 from .prose import ALLOWED_SCHEMES, escape_text
+from .reads import Changed, Lookups, Reads
 from .review import differ
 from .words import (
     STATUS_MEANING,
@@ -90,17 +103,18 @@ def environment() -> Environment:
     env.filters["attr"] = lambda text: Md(html.escape(str(text), quote=True))  # inside an HTML attribute
     env.filters["first_upper"] = _first_upper
     env.filters["yaml"] = lambda value: Md(yaml_string(str(value)))  # front matter: any text, read back exactly
+    env.filters["one_line"] = lambda text: Md(" ".join(text.split("\n")))  # a list item stays one item
     return env
 
 
 class PageLinks:
     """Links from one page to records and sources, as relative Markdown links."""
 
-    def __init__(self, page: str, corpus: Corpus) -> None:
-        self.page, self.corpus = page, corpus
+    def __init__(self, page: str, lookups: Lookups) -> None:
+        self.page, self.lookups = page, lookups
 
     def record(self, kind: str, id: str) -> Md:
-        title = escape_text(self.corpus.title(kind, id))
+        title = escape_text(self.lookups.title(kind, id))
         return Md(f"[{title}]({relative(self.page, record_path(kind, id))})")
 
     def to(self, path: str, anchor: str = "") -> Md:
@@ -110,14 +124,109 @@ class PageLinks:
         return self.to(SOURCES_PAGE, ref_anchor(key))
 
 
-def render_page(page: Page, corpus: Corpus) -> str:
-    notes = PageNotes(page.path, corpus.bibliography)
+@dataclass(frozen=True)
+class RenderedPart:
+    """One part of a long page (see ``parts``): its Markdown and what it was made from."""
+
+    key: str
+    template: str
+    shape: str
+    context: dict[str, Any]
+    markdown: str
+    reads: Reads
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A generated page's Markdown, and what it looked up besides its context."""
+
+    text: str  # the Markdown, with a token where each part goes
+    reads: Reads  # the page's own, outside its parts
+    parts: tuple[RenderedPart, ...] = ()
+    layout: Layout | None = None  # where its parts stand, from its text
+
+    @cached_property
+    def markdown(self) -> str:
+        return inline(self.text, [(part.shape, part.markdown) for part in self.parts])
+
+    @cached_property
+    def split(self) -> Split:
+        """The page as MkDocs converts it, and its runs of parts."""
+        if self.layout is None:
+            return Split(self.text)
+        return self.layout.fill([part.markdown for part in self.parts])
+
+    def same_markdown(self, other: Rendered) -> bool:
+        """Is its Markdown ``other``'s? (Said part by part, not by putting the page together.)"""
+        return self.text == other.text and len(self.parts) == len(other.parts) and all(
+            a is b or a.markdown == b.markdown for a, b in zip(self.parts, other.parts, strict=True))
+
+
+def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], changed: Changed) -> Rendered:
+    """``page`` rendered as it was ``before``, with what ``changed`` since: the same Rendered when
+    nothing the page or its parts were made from changed; when only what some parts looked up
+    changed, those parts made again; else the whole page (reusing its parts still valid)."""
+    page_before, rendered = before
+    if (page.template, page.source, page.context) != (page_before.template, page_before.source,
+                                                      page_before.context) or rendered.reads.outdated(corpus, changed):
+        return render_page(page, corpus, rendered, changed)
+    parts = tuple(render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
+                  if part.reads.outdated(corpus, changed) else part for part in rendered.parts)
+    if all(map(operator.is_, parts, rendered.parts)):
+        return rendered
+    return Rendered(rendered.text, rendered.reads, parts, rendered.layout)  # the same text: the same layout
+
+
+def render_part(page: str, corpus: Corpus, key: str, template: str, shape: str,
+                context: dict[str, Any]) -> RenderedPart:
+    lookups = Lookups(corpus)
+    helpers = {"links": PageLinks(page, lookups), "notes": InlineNotes(page, lookups)}
+    markdown = _BLANK_LINES.sub("\n\n", environment().get_template(template).render(context | helpers))
+    return RenderedPart(key, template, shape, context, markdown.strip("\n"), lookups.reads())
+
+
+class Parts:
+    """``part(template, key, shape, **context)`` in a page template: renders ``template`` with
+    ``context`` as one part of the page, or reuses the part of the same template and key the page
+    had before when nothing it was made from changed. The template sees ``links`` and ``notes``
+    (inline). Keys need not be unique: the same key again is told apart by its order."""
+
+    def __init__(self, page: str, corpus: Corpus, before: Rendered | None, changed: Changed | None) -> None:
+        self.page, self.corpus, self.changed = page, corpus, changed
+        self.before = {part.key: part for part in before.parts} if before else {}
+        self.made: list[RenderedPart] = []
+        self.keys: set[str] = set()
+
+    def __call__(self, template: str, key: str, shape: str, **context: Any) -> Md:
+        if shape not in SHAPES:
+            raise ValueError(f"{self.page}: part {key!r} has the shape {shape!r}, not one of {SHAPES}")
+        key = f"{template} {key}"
+        while key in self.keys:  # a record with two findings: the second is its key's next
+            key += "+"
+        self.keys.add(key)
+        part = self.before.get(key)
+        if part is None or self.changed is None or (template, shape, context) != (part.template, part.shape,
+                                                                                    part.context) \
+                or part.reads.outdated(self.corpus, self.changed):
+            part = render_part(self.page, self.corpus, key, template, shape, context)
+        self.made.append(part)
+        return Md(token(len(self.made) - 1))
+
+
+def render_page(page: Page, corpus: Corpus, before: Rendered | None = None, changed: Changed | None = None) -> Rendered:
+    """The page's Markdown. Templates see the page's context and look up anything else through
+    ``links`` and ``notes``, which note what they read: nothing else of the corpus reaches them.
+    With the page as rendered ``before`` and what ``changed`` since, parts still valid are reused."""
+    lookups = Lookups(corpus)
+    notes = PageNotes(page.path, lookups)
+    parts = Parts(page.path, corpus, before, changed)
     template = environment().get_template(page.template)
-    context = page.context | {"notes": notes, "links": PageLinks(page.path, corpus),
-                              "corpus": corpus, "counts": counts(corpus)}
+    context = page.context | {"notes": notes, "links": PageLinks(page.path, lookups), "part": parts}
     body = separate_markers(_BLANK_LINES.sub("\n\n", template.render(context)).rstrip("\n"))
     definitions = notes.definitions()
-    return body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
+    text = body.rstrip("\n") + ("\n\n" + definitions if definitions else "") + "\n"
+    shapes = [part.shape for part in parts.made]
+    return Rendered(text, lookups.reads(), tuple(parts.made), layout(text, shapes) if shapes else None)
 
 
 def render_counts(corpus: Corpus) -> str:
@@ -126,7 +235,7 @@ def render_counts(corpus: Corpus) -> str:
 
 def render_latest(corpus: Corpus) -> str:
     """The newest updates, as on the Recent changes page, linked from the home page."""
-    links = PageLinks("index.md", corpus)
+    links = PageLinks("index.md", Lookups(corpus))
     return environment().get_template("latest.md.j2").render(
         days=newest_days(site_history(corpus), LATEST_CHANGES), links=links, changes_page=CHANGES_PAGE, feed=FEED)
 
@@ -154,4 +263,4 @@ def render_publishing(corpus: Corpus) -> str:
     corrections = contact(publishing.corrections) if publishing.corrections else None
     return environment().get_template("publishing.md.j2").render(
         publishing=publishing, corrections=corrections, content_date=content_date(corpus),
-        links=PageLinks("about.md", corpus), safe_url=link_target)
+        links=PageLinks("about.md", Lookups(corpus)), safe_url=link_target)

@@ -8,12 +8,13 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
 
 from .bibliography import Reference
-from .corpus import Corpus, Spot
+from .corpus import Corpus, Entry, FileFacts, RecordFile, Spot, derived
 from .diagnostics import Diagnostic, Position, warning
 from .models import (
     AddressedActor,
@@ -171,17 +172,24 @@ def _ends(masked: str) -> list[tuple[int, int, bool]]:
 def _statements(corpus: Corpus, review: Review) -> None:
     """Count the sentences of prose that needs sources; keep those without a citation."""
     for file in corpus.files:
-        facts = corpus.facts[file.path]
-        for item in facts.prose:
-            if not (isinstance(item.marker, ProseMarker) and item.marker.needs_citation):
-                continue
-            cited_at = facts.citation_offsets.get(item.loc, [])
-            for offset, sentence in sentences(item.value):
-                review.statements += 1
-                first_after = bisect.bisect_left(cited_at, offset)  # citation offsets are in order
-                if first_after == len(cited_at) or cited_at[first_after] >= offset + len(sentence):
-                    review.uncited.append(Statement(file.kind, file.id, _label(item.loc),
-                                                    Spot(file, item.loc, item.value, offset), sentence))
+        count, uncited = derived(file, "statements", partial(_file_statements, file, corpus.facts[file.path]))
+        review.statements += count
+        review.uncited += uncited
+
+
+def _file_statements(file: RecordFile, facts: FileFacts) -> tuple[int, list[Statement]]:
+    count, uncited = 0, []
+    for item in facts.prose:
+        if not (isinstance(item.marker, ProseMarker) and item.marker.needs_citation):
+            continue
+        cited_at = facts.citation_offsets.get(item.loc, [])
+        for offset, sentence in sentences(item.value):
+            count += 1
+            first_after = bisect.bisect_left(cited_at, offset)  # citation offsets are in order
+            if first_after == len(cited_at) or cited_at[first_after] >= offset + len(sentence):
+                uncited.append(Statement(file.kind, file.id, _label(item.loc),
+                                         Spot(file, item.loc, item.value, offset), sentence))
+    return count, uncited
 
 
 def _label(loc: tuple[Any, ...]) -> str:
@@ -190,10 +198,18 @@ def _label(loc: tuple[Any, ...]) -> str:
 
 def _figures_and_conflicts(corpus: Corpus, review: Review) -> None:
     for entry in corpus.entries():
-        for name, values in _sourced_fields(entry.record):
-            review.figures += len(values)
-            if differ(values):
-                review.conflicts.append(Conflict(entry.kind, entry.id, name, tuple(values)))
+        figures, conflicts = derived(entry, "conflicts", partial(_entry_conflicts, entry))
+        review.figures += figures
+        review.conflicts += conflicts
+
+
+def _entry_conflicts(entry: Entry) -> tuple[int, list[Conflict]]:
+    figures, conflicts = 0, []
+    for name, values in _sourced_fields(entry.record):
+        figures += len(values)
+        if differ(values):
+            conflicts.append(Conflict(entry.kind, entry.id, name, tuple(values)))
+    return figures, conflicts
 
 
 def differ(values: list[Any]) -> bool:
@@ -229,16 +245,25 @@ def _judged(model: Any, loc: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...]
 
 def _judgements(corpus: Corpus, review: Review) -> None:
     for entry in corpus.entries():
-        for loc, item in _judged(entry.record):
-            if isinstance(item, Geocode):
-                review.judgements.append(Judgement(entry.kind, entry.id, loc, "geocode", item))
-            elif isinstance(item, Alias):
-                if item.cite:
-                    continue
-                bucket = review.judgements if item.editors else review.uncited_aliases
-                bucket.append(Judgement(entry.kind, entry.id, loc, "name", item))
-            elif not item.cite:
-                review.judgements.append(Judgement(entry.kind, entry.id, loc, "classification", item))
+        judgements, uncited_aliases = derived(entry, "judgements", partial(_entry_judgements, entry))
+        review.judgements += judgements
+        review.uncited_aliases += uncited_aliases
+
+
+def _entry_judgements(entry: Entry) -> tuple[list[Judgement], list[Judgement]]:
+    judgements: list[Judgement] = []
+    uncited_aliases: list[Judgement] = []
+    for loc, item in _judged(entry.record):
+        if isinstance(item, Geocode):
+            judgements.append(Judgement(entry.kind, entry.id, loc, "geocode", item))
+        elif isinstance(item, Alias):
+            if item.cite:
+                continue
+            bucket = judgements if item.editors else uncited_aliases
+            bucket.append(Judgement(entry.kind, entry.id, loc, "name", item))
+        elif not item.cite:
+            judgements.append(Judgement(entry.kind, entry.id, loc, "classification", item))
+    return judgements, uncited_aliases
 
 
 def missing_fields(reference: Reference) -> tuple[list[str], list[str]]:

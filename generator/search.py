@@ -22,21 +22,24 @@ any character that is not a letter or a digit separates words, so ``ISIS-K``, ``
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from mkdocs.utils.meta import get_data
 
 from .citations import CITATION_GROUP
-from .corpus import Corpus, Entry
+from .corpus import Corpus, Entry, derived
 from .models import KIND_LABELS, Record
 from .notes import SOURCES_PAGE
+from .pages import seed_title
 
 DOCS_PER_CHUNK = 16  # a query's best results spread over few chunks, each a few KB
 SHARD_LIMIT = 48_000  # bytes: a shard above it is split by one more letter of its terms
@@ -109,6 +112,10 @@ def _strings(value: Any) -> Iterator[str]:
 
 def record_doc(entry: Entry) -> SearchDoc:
     """A record's page: found by its names, then its summary, then the rest of its text."""
+    return derived(entry, "search", partial(_record_doc, entry))
+
+
+def _record_doc(entry: Entry) -> SearchDoc:
     record = entry.record
     fields = record.model_dump(exclude={"summary", "aliases", "name", "title"})
     text = " ".join(plain_text(s) for s in _strings(fields))
@@ -126,8 +133,7 @@ def source_docs(corpus: Corpus) -> list[SearchDoc]:
         docs.append(SearchDoc(f"{sources}#ref-{key}", title, SOURCE_KIND, (title,), reference.formatted.text, "",
                               page_title=SOURCES_TITLE))
     for name, seed in corpus.seeds.items():
-        work = corpus.bibliography.get(seed.note.key)
-        title = work.fields.get("title", seed.note.key) if work else seed.note.key  # as seed.md.j2's heading
+        title = seed_title(corpus, seed)
         docs.append(SearchDoc(f"{sources}{name}/", title, SOURCE_KIND, (title,), plain_text(seed.note.covers), ""))
     return docs
 
@@ -159,29 +165,31 @@ def search_docs(corpus: Corpus) -> list[SearchDoc]:
 Postings = list[dict[int, int]]  # per field: document number → for names, the words of its shortest name
 
 
-def _postings(docs: list[SearchDoc]) -> tuple[dict[str, Postings], dict[str, list[int]]]:
-    """term → the documents that have it, under the strongest field only; name phrase → documents.
+@dataclass(frozen=True)
+class DocTerms:
+    """What one document puts in the index, each term under its strongest field only.
 
     A names posting keeps the fewest words of a name with the term: a query that is most of a
     name (``Taliban`` of ``Afghan Taliban``) ranks that record above a longer title that has it."""
-    terms: dict[str, Postings] = defaultdict(lambda: [{}, {}, {}])
-    phrases: dict[str, list[int]] = defaultdict(list)
-    for number, doc in enumerate(docs):
-        seen: set[str] = set()
-        for name in doc.names:
-            words = tokens(name)
-            phrase = " ".join(words)
-            if words and number not in phrases[phrase]:
-                phrases[phrase].append(number)
-            for word in words:
-                terms[word][NAMES][number] = min(terms[word][NAMES].get(number, len(words)), len(words))
-            seen.update(words)
-        for field, text in ((SUMMARY, doc.summary), (TEXT, doc.text)):
-            unseen = set(tokens(text)) - seen
-            for word in unseen:
-                terms[word][field][number] = 1
-            seen |= unseen
-    return terms, phrases
+
+    names: dict[str, int]  # term → the words of the document's shortest name with it
+    phrases: tuple[str, ...]  # each name as a phrase
+    summary: frozenset[str]
+    text: frozenset[str]
+
+
+def doc_terms(doc: SearchDoc) -> DocTerms:
+    names: dict[str, int] = {}
+    phrases: dict[str, None] = {}
+    for name in doc.names:
+        words = tokens(name)
+        if words:
+            phrases[" ".join(words)] = None
+        for word in words:
+            names[word] = min(names.get(word, len(words)), len(words))
+    summary = frozenset(tokens(doc.summary)) - names.keys()
+    text = frozenset(tokens(doc.text)) - names.keys() - summary
+    return DocTerms(names, tuple(phrases), summary, text)
 
 
 def _encoded(postings: Postings) -> list[list[int]]:
@@ -220,20 +228,104 @@ def _docs_row(doc: SearchDoc) -> list[str]:
 
 def index_files(docs: list[SearchDoc]) -> dict[str, bytes]:
     """Site path → bytes of every search file, the same bytes for the same documents."""
-    terms, phrases = _postings(docs)
-    encoded = {term: _encoded(postings) for term, postings in terms.items()}
-    keys = _shard_keys({term: len(term) + len(_json(value)) for term, value in encoded.items()})
-    shards: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: {"terms": {}, "phrases": {}})
-    for term, value in encoded.items():
-        shards[keys[term]]["terms"][term] = value
-    for phrase, numbers in phrases.items():
-        shards[keys[phrase.split(" ", 1)[0]]]["phrases"][phrase] = numbers
-    files = {f"search/terms/{shard_file(key)}.json": _json(shard) for key, shard in shards.items()}
-    for start in range(0, len(docs), DOCS_PER_CHUNK):
-        chunk = [_docs_row(doc) for doc in docs[start:start + DOCS_PER_CHUNK]]
-        files[f"search/docs/{start // DOCS_PER_CHUNK}.json"] = _json(chunk)
-    files["search/manifest.json"] = _json({
-        "docs": len(docs), "chunk": DOCS_PER_CHUNK, "shards": sorted(shards),
-        "pages": [number for number, doc in enumerate(docs) if not doc.is_record],
-    })
-    return dict(sorted(files.items()))
+    return SearchIndex().update(docs)
+
+
+class SearchIndex:
+    """The search files of a list of documents, kept up to date with the list. When every document
+    stands where it stood (same locations, so the same numbers), only the terms the changed
+    documents gained or lost, their shards and the changed documents' chunks are made again; when
+    documents come or go, every number after them moves, and everything is made again."""
+
+    def __init__(self) -> None:
+        self.docs: list[SearchDoc | None] = []
+        self.doc_terms: list[DocTerms] = []
+        self.terms: dict[str, Postings] = {}
+        self.phrases: dict[str, list[int]] = {}
+        self.encoded: dict[str, tuple[list[list[int]], int]] = {}  # term → its postings as written, their size
+        self.groups: dict[str, set[str]] = defaultdict(set)  # a term's first two letters → the terms
+        self.group_phrases: dict[str, set[str]] = defaultdict(set)  # the same, for phrases by their first word
+        self.shard_keys: dict[str, set[str]] = defaultdict(set)  # group → its shards' keys
+        self.files: dict[str, bytes] = {}
+
+    def update(self, docs: list[SearchDoc]) -> dict[str, bytes]:
+        """Site path → bytes of every search file for ``docs``."""
+        if [doc.location for doc in docs] != [doc.location if doc else None for doc in self.docs]:
+            self.__init__()  # type: ignore[misc]  # the numbers moved: start afresh
+            self.docs, self.doc_terms = [None] * len(docs), [_NO_TERMS] * len(docs)
+        touched: set[str] = set()
+        touched_phrases: set[str] = set()
+        changed = [number for number, doc in enumerate(docs) if doc != self.docs[number]]
+        for number in changed:
+            terms = doc_terms(docs[number])
+            self._replace(number, self.doc_terms[number], terms, touched, touched_phrases)
+            self.doc_terms[number] = terms
+        self.docs = list(docs)
+        for term in touched:
+            self._encode(term)
+        for group in {term[:2] for term in touched} | {_group(phrase) for phrase in touched_phrases}:
+            self._shards(group)
+        for chunk in sorted({number // DOCS_PER_CHUNK for number in changed}):
+            rows = [_docs_row(doc) for doc in docs[chunk * DOCS_PER_CHUNK:(chunk + 1) * DOCS_PER_CHUNK]]
+            self.files[f"search/docs/{chunk}.json"] = _json(rows)
+        self.files["search/manifest.json"] = _json({
+            "docs": len(docs), "chunk": DOCS_PER_CHUNK, "shards": sorted(set().union(*self.shard_keys.values())),
+            "pages": [number for number, doc in enumerate(docs) if not doc.is_record],
+        })
+        return dict(sorted(self.files.items()))
+
+    def _replace(self, number: int, old: DocTerms, new: DocTerms, touched: set[str], touched_phrases: set[str]) -> None:
+        """Document ``number``'s postings: ``old`` out, ``new`` in, noting the terms whose postings changed."""
+        for field, before, after in ((NAMES, old.names, new.names),
+                                     (SUMMARY, dict.fromkeys(old.summary, 1), dict.fromkeys(new.summary, 1)),
+                                     (TEXT, dict.fromkeys(old.text, 1), dict.fromkeys(new.text, 1))):
+            for term in before.keys() | after.keys():
+                if before.get(term) != after.get(term):
+                    postings = self.terms.setdefault(term, [{}, {}, {}])
+                    if term in after:
+                        postings[field][number] = after[term]
+                    else:
+                        del postings[field][number]
+                    touched.add(term)
+        for phrase in set(old.phrases) ^ set(new.phrases):
+            numbers = self.phrases.setdefault(phrase, [])
+            if phrase in new.phrases:
+                bisect.insort(numbers, number)
+                self.group_phrases[_group(phrase)].add(phrase)
+            else:
+                numbers.remove(number)
+            if not numbers:
+                del self.phrases[phrase]
+                self.group_phrases[_group(phrase)].discard(phrase)
+            touched_phrases.add(phrase)
+
+    def _encode(self, term: str) -> None:
+        if any(self.terms[term]):
+            value = _encoded(self.terms[term])
+            self.encoded[term] = (value, len(term) + len(_json(value)))
+            self.groups[term[:2]].add(term)
+        else:
+            del self.terms[term], self.encoded[term]
+            self.groups[term[:2]].discard(term)
+
+    def _shards(self, group: str) -> None:
+        """The shards of the terms that begin with ``group``: what they hold, and their keys."""
+        keys = _shard_keys({term: self.encoded[term][1] for term in self.groups[group]})
+        shards: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: {"terms": {}, "phrases": {}})
+        for term in self.groups[group]:
+            shards[keys[term]]["terms"][term] = self.encoded[term][0]
+        for phrase in self.group_phrases[group]:
+            shards[keys[phrase.split(" ", 1)[0]]]["phrases"][phrase] = self.phrases[phrase]
+        for key in self.shard_keys[group] - shards.keys():
+            del self.files[f"search/terms/{shard_file(key)}.json"]
+        for key, shard in shards.items():
+            self.files[f"search/terms/{shard_file(key)}.json"] = _json(shard)
+        self.shard_keys[group] = set(shards)
+
+
+_NO_TERMS = DocTerms({}, (), frozenset(), frozenset())
+
+
+def _group(phrase: str) -> str:
+    """A phrase is filed with its first word."""
+    return phrase.split(" ", 1)[0][:2]

@@ -13,6 +13,7 @@ from .corpus import Corpus, Project, publishing
 from .generate import fill_markers, generate, marker_blocks, static_files, write_static
 from .mdext import REQUIRED
 from .plugin import BriefsPlugin
+from .progress import Progress
 from .vendor import SCRIPT, STYLESHEET, THEME
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -142,7 +143,7 @@ def required_extensions(extensions: list[Any]) -> list[Any]:
     return list(extensions) + [name for name in REQUIRED if name not in named]
 
 
-def build_site(corpus: Corpus, config_file: Path, strict: bool) -> Path:
+def build_site(corpus: Corpus, config_file: Path, strict: bool, progress: Progress | None = None) -> Path:
     """Build into a folder beside ``site/`` and swap it in only when the build succeeded."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -158,6 +159,7 @@ def build_site(corpus: Corpus, config_file: Path, strict: bool) -> Path:
     plugin = config.plugins["briefs"]
     assert isinstance(plugin, BriefsPlugin)
     plugin.corpus = corpus  # already loaded and checked: do not parse twice
+    plugin.progress = progress or Progress()
     del corpus  # the plugin lets it go once the pages are made: MkDocs builds on a smaller heap
     try:
         build(config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from .models import PartialDate
@@ -155,6 +156,7 @@ SECTIONS = {"summary": "Summary", "description": "Role or description", "aliases
             "status": "Status", "type": "relation type", "note": "note", "covers": "What it covers"}
 
 
+@lru_cache(maxsize=4096)
 def field_words(field: str) -> str:
     """A field path as readers see its section: "founded.note" → "Founded (note)"."""
     parts = [part for part in field.split(".") if part != "casualties"] or ["casualties"]

@@ -40,12 +40,13 @@ def test_synthetic_corpus_passes_strict_check(tmp_path: Path) -> None:
 
 def test_bench_runs_and_reports_the_ratios(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--sizes", "12,20", "--repeat", "1", "--saves", "1",
+        [sys.executable, "-m", "bench", "--sizes", "12,20", "--repeat", "1", "--saves", "1", "--memory-saves", "2",
          "--out", str(tmp_path)],
         cwd=ROOT / "tests", capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for label in ("build/floor", "check/parse", "growth", "serve reload, shipped content"):
+    for label in ("build/floor", "check/parse", "growth", "serve reload at N=20", "reload(20)/reload(12)",
+                  "serve reload, shipped content", "MB after saves"):
         assert label in result.stdout
     assert (tmp_path / "n12" / "site" / "index.html").is_file()
     assert (tmp_path / "n12-render" / "site" / "index.html").is_file()

@@ -15,6 +15,8 @@ import jsonschema
 import pytest
 import stix2validator
 from conftest import FIXTURES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pybtex.database import parse_bytes
 
 from generator.check import load_corpus
@@ -24,8 +26,12 @@ from generator.exports import (
     CSV_COLUMNS,
     GROUPS,
     STIX_NAMESPACE,
+    compact_json,
+    dump_json,
     export_all,
     figure_range,
+    json_document,
+    list_item,
     period_end,
     period_start,
 )
@@ -95,6 +101,19 @@ def test_json_files_are_sorted_and_end_with_a_newline(files: dict[str, bytes]) -
             data = json.loads(content)
             assert content == (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
                                + "\n").encode("utf-8"), name
+
+
+json_scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=4)  # orjson: 64 bits
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=3), inner, max_size=3), max_leaves=6)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.text(max_size=4), st.lists(json_values, max_size=3) | json_scalars, max_size=4))
+def test_a_document_put_together_from_encoded_pieces_is_the_document_encoded_whole(fields: dict[str, Any]) -> None:
+    pieces = {name: [list_item(dump_json(item)) for item in value] if isinstance(value, list) else compact_json(value)
+              for name, value in fields.items()}
+    assert json_document(pieces) == dump_json(fields)
 
 
 # --- briefs.json, records/ and schemas/ ---------------------------------------------------

@@ -480,6 +480,8 @@ def write_corpus(root: Path, n: int, seed: int = 1) -> CorpusStats:
     (root / "content" / "index.md").write_text(
         f"# Benchmark briefs\n\nA synthetic corpus of {n} records (seed {seed}).\n\n<!-- briefs:counts -->\n",
         encoding="utf-8")
+    # The tags listing, as the shipped content has it: a long page that Material builds from every page.
+    shutil.copyfile(FIXTURE_CONFIG.parent / "content" / "tags.md", root / "content" / "tags.md")
 
     used_keys: set[str] = set()
     refs = [_bib_entry(rng, i, used_keys) for i in range(n_refs)]
