@@ -1,10 +1,10 @@
 """The live preview's partial builds make the site a full build makes, byte for byte.
 
 A property test: random sequences of saves (a record's title, a citation, a perpetrator, a date, a
-country, a relation, a status, a tag; records added, deleted, renamed; .bib entries changed, added,
-removed; a source note) on a
-small synthetic project, each followed by the preview's rebuild and a comparison of its whole site
-folder with a fresh full build of the same files. A save that breaks the content leaves the site as
+country, a relation, a status, a tag, a change note; records added, deleted, renamed, renamed keeping
+their old address; .bib entries changed, added, removed; a source note) on a small synthetic
+project, each followed by the preview's rebuild and a comparison of its whole site folder with a
+fresh full build of the same files. A save that breaks the content leaves the site as
 it was, and names the problems; a later good save brings the site back in step.
 """
 
@@ -150,6 +150,22 @@ def rename(root: Path, kind: str, index: int, name: str) -> None:
                 other.write_text(re.sub(ID.format(re.escape(record.stem)), name, text))
 
 
+def rename_keeping(root: Path, kind: str, index: int, name: str) -> None:
+    """A new id that keeps the old address: a redirect page and copies of the data files stand there."""
+    if (record := pick(records(root, kind), index)) and not record.with_name(f"{name}.yaml").exists():
+        old = record.stem
+        rename(root, kind, index, name)
+        edit(record.with_name(f"{name}.yaml"), lambda text: text + f"formerly: [{old}]\n")
+
+
+def note_change(root: Path, kind: str, index: int, day: int) -> None:
+    """A change note: the record's history, the Recent changes page, the feed and the home page show it."""
+    if record := pick(records(root, kind), index):
+        item = f"  - {{date: 2026-11-{day:02d}, note: Corrected on day {day}.}}\n"
+        edit(record, lambda text: text.replace("changes:\n", "changes:\n" + item, 1) if "changes:\n" in text
+             else text + "changes:\n" + item)
+
+
 def bib_file(root: Path) -> Path:
     return next((root / "bib").glob("*.bib"))
 
@@ -202,6 +218,8 @@ saves = st.one_of(
     st.tuples(st.just(add), kinds, index, names),
     st.tuples(st.just(delete), kinds, index),
     st.tuples(st.just(rename), kinds, index, names),
+    st.tuples(st.just(rename_keeping), kinds, index, names),
+    st.tuples(st.just(note_change), kinds, index, st.integers(1, 30)),
     st.tuples(st.just(bib_retitle), index, words),
     st.tuples(st.just(bib_add), names.map(lambda name: name.replace("-", ""))),
     st.tuples(st.just(bib_remove), index),
