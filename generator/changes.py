@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from functools import partial
 
-from .corpus import Corpus, Entry
+from .corpus import Corpus, Entry, derived
 
 REVIEW_NOTE = "Checked against its sources."
 RECENT_CHANGES = 100  # on the Recent changes page; each record's page keeps its whole history
@@ -36,6 +37,10 @@ class Update:
 
 def record_history(entry: Entry) -> list[Update]:
     """The record's updates, newest first; notes of one day keep the order the editors wrote them in."""
+    return derived(entry, "history", partial(_history, entry))
+
+
+def _history(entry: Entry) -> list[Update]:
     record = entry.record
     updates = [Update(change.date, entry.kind, entry.id, record.title, change.note, number)
                for number, change in enumerate(record.changes)]

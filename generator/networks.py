@@ -9,9 +9,10 @@ node links to its actor's page.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from .corpus import Corpus, Entry
+from .corpus import Corpus, Entry, derived
 from .words import LABELS, label
 
 VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
@@ -51,11 +52,21 @@ def relation_links(corpus: Corpus, ids: set[str] | None = None) -> list[dict[str
 
 def neighbours(corpus: Corpus) -> dict[str, set[str]]:
     """Each actor's related actors, both ways."""
-    found: dict[str, set[str]] = {id: set() for id in corpus.records["actors"]}
-    for link in relation_links(corpus):
-        found[link["source"]].add(link["target"])
-        found[link["target"]].add(link["source"])
+    return {id: _others(id, links) for id, links in _links_by_actor(corpus, relation_links(corpus)).items()}
+
+
+def _links_by_actor(corpus: Corpus, links: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each actor's relations, either way, in the order of ``links``."""
+    found: dict[str, list[dict[str, Any]]] = {id: [] for id in corpus.records["actors"]}
+    for link in links:
+        found[link["source"]].append(link)
+        if link["target"] != link["source"]:
+            found[link["target"]].append(link)
     return found
+
+
+def _others(id: str, links: list[dict[str, Any]]) -> set[str]:
+    return {link["target"] if link["source"] == id else link["source"] for link in links}
 
 
 def label_lines(name: str) -> list[str]:
@@ -207,17 +218,16 @@ def force_network(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> d
     return spec
 
 
-def actor_network(corpus: Corpus, entry: Entry, related: set[str]) -> dict[str, Any]:
+def actor_network(corpus: Corpus, entry: Entry, own: list[dict[str, Any]]) -> dict[str, Any]:
     """One actor, the actors it has relations with (ring-ordered by name), and those relations only."""
-    ids = sorted(related, key=lambda id: corpus.title("actors", id).casefold())
+    ids = sorted(_others(entry.id, own), key=lambda id: corpus.title("actors", id).casefold())
     nodes = _nodes(corpus, [entry.id, *ids], entry.id)
-    own = [link for link in relation_links(corpus, {entry.id, *ids}) if entry.id in (link["source"], link["target"])]
-    return ring_network(nodes, own)
+    # Drawn again only when the actor, its relations or its neighbours' names change (a live preview).
+    return derived(entry, "network", partial(ring_network, nodes, own), inputs=(nodes, own))
 
 
-def site_network(corpus: Corpus) -> dict[str, Any] | None:
+def site_network(corpus: Corpus, links: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Every actor with a relation, and every relation; None beyond what a screen can show."""
-    links = relation_links(corpus)
     ids = sorted({link["source"] for link in links} | {link["target"] for link in links},
                  key=lambda id: corpus.title("actors", id).casefold())
     if not ids or len(ids) > SITE_MAP_LIMIT:
@@ -227,9 +237,9 @@ def site_network(corpus: Corpus) -> dict[str, Any] | None:
 
 def network_specs(corpus: Corpus) -> dict[str, dict[str, Any] | None]:
     """Site path → spec of each relationship map: the site's, and each related actor's own."""
-    related = neighbours(corpus)
-    specs: dict[str, dict[str, Any] | None] = {SITE_NETWORK: site_network(corpus)}
-    for id, entry in corpus.records["actors"].items():
-        if related[id]:
-            specs[network_path(id)] = actor_network(corpus, entry, related[id])
+    links = relation_links(corpus)  # once: every actor's map is drawn from its share of them
+    specs: dict[str, dict[str, Any] | None] = {SITE_NETWORK: site_network(corpus, links)}
+    for id, own in _links_by_actor(corpus, links).items():
+        if own:
+            specs[network_path(id)] = actor_network(corpus, corpus.records["actors"][id], own)
     return specs

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
 
-from .corpus import Corpus, Entry
+from .corpus import Corpus, Entry, derived
 from .exports import dump_json
 from .pages import cite_path, slugify
 from .words import date_words
@@ -111,9 +112,13 @@ def csl_json(reference: PageReference) -> bytes:
 def citation_files(corpus: Corpus) -> dict[str, str | bytes]:
     """Site path → content: each record page's reference in the three formats."""
     files: dict[str, str | bytes] = {}
-    for entry in corpus.entries():
-        reference = page_reference(corpus, entry)
-        files[cite_path(entry.kind, entry.id, "bib")] = bibtex(reference)
-        files[cite_path(entry.kind, entry.id, "ris")] = ris(reference)
-        files[cite_path(entry.kind, entry.id, "json")] = csl_json(reference)
+    for entry in corpus.entries():  # made once per record and site: a live preview makes this on every save
+        files |= derived(entry, "citation files", partial(_record_files, corpus, entry), inputs=corpus.project)
     return files
+
+
+def _record_files(corpus: Corpus, entry: Entry) -> dict[str, str | bytes]:
+    reference = page_reference(corpus, entry)
+    return {cite_path(entry.kind, entry.id, "bib"): bibtex(reference),
+            cite_path(entry.kind, entry.id, "ris"): ris(reference),
+            cite_path(entry.kind, entry.id, "json"): csl_json(reference)}
