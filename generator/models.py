@@ -196,6 +196,15 @@ class SourcedDate(Sourced):
     value: PartialDate
 
 
+ActorActivity = Literal["active", "inactive", "defunct"]
+
+
+class SourcedActivity(Sourced):
+    """Whether an actor still operates, as a source says it (with ``as_of``, when it said so)."""
+
+    value: ActorActivity
+
+
 # A fact with one or several sourced values; one mapping is read as a list of one.
 SourcedNumbers = Annotated[
     list[SourcedNumber],
@@ -204,6 +213,10 @@ SourcedNumbers = Annotated[
 SourcedDates = Annotated[
     list[SourcedDate],
     BeforeValidator(_one_as_list, json_schema_input_type=SourcedDate | list[SourcedDate]),
+]
+SourcedActivities = Annotated[
+    list[SourcedActivity],
+    BeforeValidator(_one_as_list, json_schema_input_type=SourcedActivity | list[SourcedActivity]),
 ]
 
 RelationType = Literal[
@@ -308,6 +321,8 @@ class Actor(Record):
         default=None, description="one cited line: what the actor is, or a person's office")
     founded: SourcedDates = []
     strength: SourcedNumbers = []
+    status: SourcedActivities = Field(
+        default=[], description="whether the actor still operates, only where a source says so")
     history: Prose | None = None
     ideology: Prose | None = None
     leadership: Prose | None = None

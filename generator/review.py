@@ -23,6 +23,7 @@ from .models import (
     Classified,
     Geocode,
     ProseMarker,
+    SourcedActivity,
     SourcedDate,
     SourcedNumber,
     Status,
@@ -221,7 +222,7 @@ def _sourced_fields(model: Any, prefix: str = "") -> list[tuple[str, list[Any]]]
     found = []
     for name in type(model).model_fields:
         value = getattr(model, name)
-        if isinstance(value, list) and value and isinstance(value[0], (SourcedNumber, SourcedDate)):
+        if isinstance(value, list) and value and isinstance(value[0], (SourcedNumber, SourcedDate, SourcedActivity)):
             found.append((prefix + name, value))
         elif isinstance(value, Casualties):
             found += _sourced_fields(value, prefix + name + ".")

@@ -41,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
     "basis": {"claimed": "claimed", "attributed": "attributed", "suspected": "suspected"},
     "relation": {"ally": "Ally", "affiliate": "Affiliate", "splinter": "Splinter", "rival": "Rival",
                  "sponsor": "Sponsor", "adversary": "Adversary", "leader": "Leader", "member": "Member"},
+    "activity": {"active": "Active", "inactive": "Inactive", "defunct": "Defunct"},
     "precision": {"place": "the place itself", "city": "the city", "region": "the region", "country": "the country"},
 }
 

@@ -142,3 +142,20 @@ def test_an_alias_is_a_name_with_its_source_or_the_editors_reason() -> None:
                                                  {"name": "ISIS-K", "editors": "common in reporting"})]
     assert [(a.name, bool(a.cite), a.editors) for a in aliases] == [
         ("IS-K", False, None), ("ISKP", True, None), ("ISIS-K", False, "common in reporting")]
+
+
+def test_an_actor_is_active_or_not_only_where_a_source_says_so() -> None:
+    from pydantic import ValidationError
+
+    from generator.review import differ
+
+    base = {"name": "X", "category": "militant-group", "summary": "s [@k].", "reviewed": "2026-11-20"}
+    assert Actor.model_validate(base).status == []  # no source says: nothing is said
+    actor = Actor.model_validate(base | {"status": [{"value": "active", "as_of": "2024-06", "cite": ["a"]},
+                                                    {"value": "defunct", "as_of": "2025", "cite": ["b"]}]})
+    assert [(s.value, str(s.as_of)) for s in actor.status] == [("active", "2024-06"), ("defunct", "2025")]
+    assert differ(actor.status)  # the Review page lists it with the other disagreements
+    with pytest.raises(ValidationError, match="cite"):
+        Actor.model_validate(base | {"status": {"value": "active"}})
+    with pytest.raises(ValidationError, match="'active', 'inactive' or 'defunct'"):
+        Actor.model_validate(base | {"status": {"value": "dormant", "cite": ["k"]}})

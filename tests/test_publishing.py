@@ -337,7 +337,7 @@ def former(tmp_path: Path, group: str, state: str) -> tuple[int, str]:
 def test_a_former_id_that_is_a_live_id_is_an_error_at_its_line(tmp_path: Path) -> None:
     code, out = former(tmp_path, "formerly: [example-movement, example-state]", "")
     assert code == 1
-    assert ("content/actors/example-group.yaml:20:30: error: former id 'example-state' is the id of "
+    assert ("content/actors/example-group.yaml:21:30: error: former id 'example-state' is the id of "
             "content/actors/example-state.yaml (a record's old address cannot redirect while a record lives "
             "there) [former-id-taken]") in out.splitlines()
 
@@ -389,7 +389,7 @@ def test_a_change_note_takes_no_citation(tmp_path: Path) -> None:
     group.write_text(group.read_text(encoding="utf-8").replace("note: First published.",
                                                                "note: 'Added a date [@doe2023].'"), encoding="utf-8")
     code, out, _ = run("check", "-f", str(config))
-    assert code == 1 and ("content/actors/example-group.yaml:23:30: error: 'changes[1].note': a change note is the "
+    assert code == 1 and ("content/actors/example-group.yaml:24:30: error: 'changes[1].note': a change note is the "
                           "editors' own words: cite sources in the fields it changed [bad-value]") in out
 
 

@@ -90,3 +90,16 @@ def test_positions_in_a_block_scalar_name_their_character(project, summary: str)
              if d.pos.path == "content/actors/example-group.yaml"}
     assert found["uncited-statement"].startswith("Second sentence")
     assert found["unknown-citation"].startswith("[@nokey]")
+
+
+def test_sources_that_disagree_on_whether_an_actor_is_active_are_a_conflict(project) -> None:
+    config = project("basic")
+    group = config.parent / "content" / "actors" / "example-group.yaml"
+    single = "status: {value: active, as_of: 2023, cite: [doe2023]}"
+    assert single in group.read_text()
+    group.write_text(group.read_text().replace(single, "status:\n  - {value: active, as_of: 2023, cite: [doe2023]}"
+                                                       "\n  - {value: defunct, as_of: 2023, cite: [roe2023]}"))
+    corpus = load_corpus(Project(config.parent))
+    assert [d for d in corpus.diagnostics if d.severity.value == "error"] == []
+    assert [(c.id, c.field, [v.value for v in c.values]) for c in corpus.review.conflicts
+            if c.field == "status"] == [("example-group", "status", ["active", "defunct"])]
