@@ -35,8 +35,9 @@ from .vendor import SCRIPT, STYLESHEET, THEME
 log = logging.getLogger("mkdocs.plugins.briefs")
 
 
-def page_file(config: MkDocsConfig, page: GeneratedPage) -> File:
-    file = File.generated(config, page.path, content=page.split.skeleton)  # its parts come in on_page_content
+def page_file(config: MkDocsConfig, page: GeneratedPage, in_parts: bool = True) -> File:
+    """The page for MkDocs: whole, or (in a live preview) its skeleton, its parts coming in on_page_content."""
+    file = File.generated(config, page.path, content=page.split.skeleton if in_parts else page.markdown)
     file.edit_uri = page.source
     return file
 
@@ -153,7 +154,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
             elif file.is_documentation_page():
                 file.edit_uri = f"{self.project.content}/{file.src_uri}"
         for page in self.update.pages:
-            files.append(page_file(config, page))
+            files.append(page_file(config, page, in_parts=self.in_parts))
         for path, content in self.update.statics.items():
             files.append(static_file(config, path, content))
         find_citations.cache_clear()  # it holds every prose text: the pages are made
@@ -162,10 +163,17 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
     def adopt(self, update: Update) -> None:
         """The generated pages MkDocs is about to convert: which they are, their parts, the blocks."""
         self.generated = {page.path for page in update.pages}
-        self.runs = {page.path: page.split.runs for page in update.pages if page.split.runs}
+        self.runs = {page.path: page.split.runs for page in update.pages if page.split.runs and self.in_parts}
         self.filled = {path: html for path, html in self.filled.items() if path in self.runs}
         self.blocks = update.blocks
         self.content_date = update.content_date
+
+    @property
+    def in_parts(self) -> bool:
+        """Are long pages converted part by part? Only in a live preview, which keeps its generator and
+        converts again only the parts a save changed; a build converts each page whole, in one call
+        (the same HTML: tests/test_parts.py)."""
+        return self.generator is not None
 
     def forget_links_to(self, names: set[str]) -> None:
         """Pages came or went: parts that mention their file names are converted again."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bench.corpus import write_corpus
@@ -11,6 +12,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
+from generator.generate import Generator
 from generator.parts import PartsHTML, Run, inline, split, token
 from generator.plugin import BriefsPlugin
 from generator.sanitize import sanitize
@@ -48,17 +50,42 @@ def test_a_part_is_converted_once_while_its_text_is_unchanged() -> None:
     assert converted == ["a", "b", "c"]
 
 
+def build_with(root: Path, site: str, in_parts: bool) -> tuple[Any, BriefsPlugin]:
+    """Build the project by MkDocs with the plugin, its long pages in parts (as a live preview
+    converts them) or whole (as a build does): the config and the plugin."""
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
+    plugin = config.plugins["briefs"]
+    assert isinstance(plugin, BriefsPlugin)
+    plugin.generator = Generator() if in_parts else None
+    build(config)
+    assert plugin.update is not None and plugin.in_parts is in_parts
+    return config, plugin
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
-    """A synthetic project built by MkDocs with the plugin: its config and the plugin."""
+def project_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parts") / "project"
     write_corpus(root, 24, seed=5)
     (root / "node_modules").symlink_to(ROOT / "node_modules")
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
-    build(config)
-    plugin = config.plugins["briefs"]
-    assert isinstance(plugin, BriefsPlugin) and plugin.update is not None
-    return config, plugin
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(project_root: Path):
+    return build_with(project_root, "site", in_parts=True)
+
+
+def test_a_build_in_parts_writes_the_site_a_build_of_whole_pages_writes(project_root: Path, built) -> None:
+    """A live preview converts long pages in parts; briefs build converts them whole: the same bytes."""
+    config, plugin = built
+    assert plugin.runs  # long pages did go in parts
+    _, whole = build_with(project_root, "site-whole", in_parts=False)
+    assert not whole.runs
+    files = {root: {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+             for root in (project_root / "site", project_root / "site-whole")}
+    in_parts, at_once = files.values()
+    assert in_parts.keys() == at_once.keys()
+    assert [path for path in in_parts if in_parts[path] != at_once[path]] == []
 
 
 def test_every_long_page_is_the_page_converted_whole(built) -> None:
