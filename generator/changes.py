@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from functools import partial
 
-from .corpus import Corpus, Entry, derived
+from .corpus import Corpus, Entry, corpus_derived, derived
 
 REVIEW_NOTE = "Checked against its sources."
 RECENT_CHANGES = 100  # on the Recent changes page; each record's page keeps its whole history
@@ -51,6 +51,10 @@ def _history(entry: Entry) -> list[Update]:
 
 def site_history(corpus: Corpus) -> list[Update]:
     """Every record's updates, newest first; a day's updates by record title, then as written."""
+    return corpus_derived(corpus, "site history", partial(_site_history, corpus))
+
+
+def _site_history(corpus: Corpus) -> list[Update]:
     updates = [update for entry in corpus.entries() for update in record_history(entry)]
     return sorted(updates, key=lambda u: (-u.date.toordinal(), u.title.casefold(), u.kind, u.id, u.number < 0,
                                           u.number))
@@ -106,4 +110,5 @@ def source_date_epoch() -> dt.date | None:
 def content_date(corpus: Corpus) -> dt.date | None:
     """The date of the content the site is built from: SOURCE_DATE_EPOCH's day, else the newest date in
     any record's history; never the clock, so that two builds of the same content say the same."""
-    return source_date_epoch() or max((last_updated(entry) for entry in corpus.entries()), default=None)
+    return source_date_epoch() or corpus_derived(
+        corpus, "content date", lambda: max((last_updated(entry) for entry in corpus.entries()), default=None))

@@ -110,6 +110,14 @@ def derived(file: RecordFile, name: str, make: Callable[[], T], inputs: Any = No
     return kept[1]  # type: ignore[no-any-return]
 
 
+def corpus_derived(corpus: Corpus, name: str, make: Callable[[], T]) -> T:
+    """What ``make`` works out from the whole corpus, made once per corpus: several pages and files
+    of one build ask for it."""
+    if name not in corpus.memo:
+        corpus.memo[name] = make()
+    return corpus.memo[name]  # type: ignore[no-any-return]
+
+
 class Use(NamedTuple):
     """Where a record or reference is used: record ``kind/id``, at field ``field``."""
 
@@ -139,6 +147,8 @@ class Corpus:
     facts: dict[str, FileFacts] = field(default_factory=dict)  # by record file path
     review: Any = None  # the reviewer's findings (review.Review), added by check.load_corpus
     renamed: dict[str, Entry] = field(default_factory=dict)  # a former id → the record that now has it
+    # What other modules work out from the whole corpus, made once (see ``corpus_derived``).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, kind: str, id: str) -> Entry | None:
         return self.records.get(kind, {}).get(id)

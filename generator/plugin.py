@@ -234,17 +234,14 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, **kwargs: Any) -> str:
         self.converting(1)
-        self.date(page)
-        if page.file.src_uri in self.generated:
-            return markdown
-        return fill_markers(markdown, self.blocks)
-
-    def date(self, page: Page) -> None:
-        """MkDocs dates every page by the clock (its sitemap's lastmod, the gzip header of sitemap.xml.gz):
-        the content's own dates instead, so that two builds of the same content are the same bytes."""
+        # MkDocs dates every page by the clock (its sitemap's lastmod, the gzip header of sitemap.xml.gz):
+        # the content's own dates instead, so that two builds of the same content are the same bytes.
         briefs = page.meta.get("briefs")
         updated = briefs.get("updated") if isinstance(briefs, dict) else None
         page.update_date = str(updated or self.content_date or page.update_date)
+        if page.file.src_uri in self.generated:
+            return markdown
+        return fill_markers(markdown, self.blocks)
 
     @event_priority(-100)  # last: the fence sees the HTML every other plugin has made
     def on_page_content(self, html: str, page: Page, **kwargs: Any) -> str:

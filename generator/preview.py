@@ -221,11 +221,8 @@ class Preview:
             internals.forget_tags(config, [file.url for file in gone if file.is_documentation_page()])
             if any(page.file.src_uri in {file.src_uri for file in site.listings} for page in pages):
                 internals.reset_tag_listings(config)
-            dates = _dates(site)
+            dates = [page.update_date for page in pages]
             internals.populate(built, pages)
-            for file in built.files.documentation_pages():
-                if file.page is not None:  # a page not converted again is dated by the content too
-                    site.plugin.date(file.page)
             internals.order_tags(config, [file.page for file in built.files.documentation_pages() if file.page])
             built.env = config.plugins.on_env(built.env, config=config, files=built.files)
             for file in gone:  # first: a renamed record's redirect is written where its page was
@@ -233,7 +230,7 @@ class Preview:
                 file.page = None  # a page and its file refer to each other: let both go
             for file in statics:
                 file.copy_file()
-            if pages_changed or _dates(site) != dates:  # the sitemap lists every page and its date
+            if pages_changed or [page.update_date for page in pages] != dates:  # the sitemap's dates
                 internals.render_theme_templates(built)
             search = config.plugins.get("material/search")
             if search is not None:
@@ -267,12 +264,6 @@ def _refill(file: File, content: StaticContent) -> bool:
 def _searched(page: Page, search: Any) -> bool:
     """Does Material's search index this page? (Its index is made again from every such page.)"""
     return search is not None and not (page.meta.get("search") or {}).get("exclude")
-
-
-def _dates(site: Site) -> list[tuple[str, str]]:
-    """Every page's date, as the sitemap lists them."""
-    return [(file.src_uri, file.page.update_date) for file in site.built.files.documentation_pages()
-            if file.page is not None]
 
 
 def _nav_titles(site: Site) -> list[tuple[str | None, str]]:

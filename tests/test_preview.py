@@ -298,3 +298,22 @@ def test_a_saved_title_makes_again_only_what_shows_it(template: Path, tmp_path: 
     assert 0 < len(calls["converted"]) <= len(calls["part"]) and len(calls["part"]) * 3 < every_part
     # The Attacks index lists the attack: made again, all its other rows kept.
     assert [key for key in calls["part"] if key.startswith("attack-row")] == [f"attack-row.md.j2 {attack.stem}"]
+
+
+def test_saves_that_move_the_content_date_keep_the_preview_a_full_build(template: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """Without SOURCE_DATE_EPOCH (which the other tests set) the newest date in the content dates the
+    pages made from many records and sitemap.xml.gz: a save moves it forward, then back."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    root = copy_project(template, tmp_path / "project")
+    (root / "content" / "m.md").write_text("# Method\n\nA hand-written page with no generated block.\n")
+    edit(root / "mkdocs.yml", lambda text: text.replace("  - Tags: tags.md\n", "  - Tags: tags.md\n  - Method: m.md\n"))
+    attack = records(root, "attacks")[0]
+    original = attack.read_text()
+    preview = Preview(root / "mkdocs.yml", tmp_path / "served", SERVE_URL)
+    preview.build()
+    for number, text in enumerate([original + "changes:\n  - {date: 2026-12-31, note: Corrected.}\n", original]):
+        attack.write_text(text)
+        preview.rebuild()
+        Preview(root / "mkdocs.yml", tmp_path / f"fresh{number}", SERVE_URL).build()
+        assert_same_site(tmp_path / "served", tmp_path / f"fresh{number}")
