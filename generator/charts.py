@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from .corpus import Corpus, Entry, derived
+from .corpus import Corpus, Entry, corpus_derived, derived
 from .models import PartialDate
 from .networks import CHART_DIR, TEXT_SIZE, network_specs
 from .words import LABELS, label, list_words, number_words, place_words, span_words
@@ -58,7 +58,12 @@ def killed_figure(values: list[Any]) -> Figure | None:
 
 
 def attack_rows(corpus: Corpus) -> list[dict[str, Any]]:
-    """One row per attack, in date order: what the three views plot and the data table lists."""
+    """One row per attack, in date order: what the three views plot and the data table lists (the
+    timeline's page and its charts read the same rows: made once per corpus, read only)."""
+    return corpus_derived(corpus, "attack rows", partial(_attack_rows, corpus))
+
+
+def _attack_rows(corpus: Corpus) -> list[dict[str, Any]]:
     entries: list[Entry] = sorted(corpus.records["attacks"].values(),
                                   key=lambda e: (e.record.date[0].value.sort_key(), e.id))
     rows = []
@@ -257,15 +262,19 @@ def _dump(spec: dict[str, Any]) -> bytes:
     return orjson.dumps(spec, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
-def chart_files(corpus: Corpus) -> dict[str, bytes]:
-    """Site path → JSON of each spec: the attacks' views, the relationship maps (``networks``)."""
+def attack_chart_files(corpus: Corpus) -> dict[str, bytes]:
+    """The timeline, casualties and map views of the attacks."""
     rows = attack_rows(corpus)
-    specs: dict[str, dict[str, Any] | None] = {}
-    if rows:
-        specs |= {f"{CHART_DIR}/timeline.vl.json": timeline(rows), f"{CHART_DIR}/casualties.vl.json": casualties(rows),
-                  f"{CHART_DIR}/map.vl.json": attack_map(rows)}
-    specs |= network_specs(corpus)
-    return {path: _dump(spec) for path, spec in sorted(specs.items()) if spec is not None}
+    if not rows:
+        return {}
+    specs = {f"{CHART_DIR}/timeline.vl.json": timeline(rows), f"{CHART_DIR}/casualties.vl.json": casualties(rows),
+             f"{CHART_DIR}/map.vl.json": attack_map(rows)}
+    return {path: _dump(spec) for path, spec in specs.items() if spec is not None}
+
+
+def network_files(corpus: Corpus) -> dict[str, bytes]:
+    """The relationship maps: made from the actors' records alone (``networks``)."""
+    return {path: _dump(spec) for path, spec in network_specs(corpus).items() if spec is not None}
 
 
 def chart_notes(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .changes import content_date
-from .charts import chart_files
-from .corpus import Corpus
+from .charts import attack_chart_files, network_files
+from .corpus import Corpus, Entry
 from .exports import Exports
 from .feed import atom_feed
 from .kept import Signature, settled_signature
@@ -95,14 +96,22 @@ class Generator:
                     update.made.add(page.path)
             pages[page.path] = (page, rendered, generated)  # the current page: its context holds current objects
             update.pages.append(generated)
-        statics = {path: Static.of(content) for path, content in self._static_files.files(corpus, progress).items()}
-        update.statics = {path: static.content for path, static in statics.items()}
-        update.changed_statics = {path for path, static in statics.items() if static != self._statics.get(path)}
+        update.statics = self._static_files.files(corpus, progress)
+        statics = {path: self._static(path, content) for path, content in update.statics.items()}
+        update.changed_statics = {path for path, static in statics.items() if static is not self._statics.get(path)}
         update.removed = (self._pages.keys() - pages.keys()) | (self._statics.keys() - statics.keys())
         update.changed_blocks = {marker for marker, block in update.blocks.items()
                                  if self._blocks.get(marker) != block}
         self._corpus, self._pages, self._statics, self._blocks = corpus, pages, statics, update.blocks
         return update
+
+    def _static(self, path: str, content: StaticContent) -> Static:
+        """The static file as the last update had it when its content is the same, else anew."""
+        before = self._statics.get(path)
+        if before is not None and before.content is content and not isinstance(content, Path):
+            return before  # most files, after a save: the same object, kept or made once per record
+        static = Static.of(content)
+        return before if static == before else static
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,7 @@ class Statics:
     def __init__(self) -> None:
         self.exports = Exports()
         self.search = SearchIndex()
+        self._networks: tuple[tuple[Entry, ...], dict[str, bytes]] | None = None
 
     def files(self, corpus: Corpus, progress: Progress | None = None) -> dict[str, StaticContent]:
         step = (progress or Progress()).stage("Exports and search", 3)
@@ -150,13 +160,28 @@ class Statics:
         files.update(citation_files(corpus))
         files[FEED] = atom_feed(corpus)
         files.update(redirect_files(corpus, files))  # after every record file it copies
-        files.update(chart_files(corpus))
+        files.update(attack_chart_files(corpus))
+        files.update(self._network_files(corpus))
         step(1)
         files.update(self.search.update(search_docs(corpus)))
         step(1)
         files.update(vendor_files(corpus.project.root))
         files.update(asset_files())
         return dict(sorted(files.items()))
+
+
+    def _network_files(self, corpus: Corpus) -> dict[str, bytes]:
+        """The relationship maps, made again only when an actor's record changed: they show
+        nothing else (after most saves, of an attack or an option, they are as they were)."""
+        actors = tuple(corpus.records["actors"].values())
+        if self._networks is None or not _same_objects(self._networks[0], actors):
+            self._networks = (actors, network_files(corpus))
+        return self._networks[1]
+
+
+def _same_objects(before: tuple[Entry, ...], now: tuple[Entry, ...]) -> bool:
+    """The same records, in the same order: a live preview keeps an unchanged file's objects."""
+    return len(before) == len(now) and all(map(operator.is_, before, now))
 
 
 def write_static(path: Path, content: StaticContent) -> None:

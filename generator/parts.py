@@ -139,42 +139,76 @@ def _run(lines: list[str], start: int, shape: str, shapes: list[str]) -> tuple[l
     return members, i
 
 
+Piece = tuple[str, set[str]]  # a part's HTML and its anchors
+_PieceKey = tuple[str, str, str]  # shape, table header, Markdown
+
+
+@dataclass
+class _RunHTML:
+    """A run's HTML and anchors, and each of its parts' (to convert again only the parts that
+    changed when the run does)."""
+
+    html: str
+    anchors: set[str]
+    pieces: dict[_PieceKey, Piece]
+
+
 class PartsHTML:
     """One page's parts as HTML, kept by their text between builds; sanitized each in the element it
-    stands in (a row in a table, an item in a list), so that the page is sanitized as a whole would be."""
+    stands in (a row in a table, an item in a list), so that the page is sanitized as a whole would be.
+    A run whose parts are all as they were is not gone through part by part: at 2,000 records a
+    page's runs hold thousands of parts, and a save changes a few."""
 
     def __init__(self) -> None:
-        self._html: dict[tuple[str, str, str], tuple[str, set[str]]] = {}  # the last conversion's parts
-        self._before: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
+        self._runs: dict[Run, _RunHTML] = {}  # the last conversion's runs
+        self._before: dict[Run, _RunHTML] = {}
+        self._known: dict[_PieceKey, Piece] | None = None  # the parts of the runs before, once asked for
+        self._loose: dict[_PieceKey, Piece] = {}  # the parts of runs forgotten, but for those named
 
     def start(self) -> None:
-        """A new conversion of the page: of the parts before, it keeps those it uses again."""
-        self._before, self._html = self._html, {}
+        """A new conversion of the page: of the runs and parts before, it keeps those it uses again."""
+        self._before, self._runs, self._known = self._runs, {}, None
 
     def forget(self, names: set[str]) -> None:
         """Parts that mention one of these file names: a link of theirs may now resolve differently."""
-        self._html = {key: value for key, value in self._html.items() if not any(name in key[2] for name in names)}
+        for run in [run for run in self._runs if any(name in text for text in run.parts for name in names)]:
+            self._loose |= self._runs.pop(run).pieces
+        self._loose = {key: piece for key, piece in self._loose.items() if not any(name in key[2] for name in names)}
 
-    def run(self, run: Run, convert: Convert, sanitize: Sanitize) -> tuple[str, set[str]]:
+    def run(self, run: Run, convert: Convert, sanitize: Sanitize) -> Piece:
         """The run's HTML and the anchors in it."""
-        pieces = [self._part(run.shape, run.header, text, convert, sanitize) for text in run.parts]
-        anchors = set().union(*(ids for _, ids in pieces)) if pieces else set()
-        html = [piece for piece, _ in pieces]
-        if run.shape == "block":
-            return "\n".join(html), anchors
-        if run.shape == "item":
-            return _LIST_START + "\n".join(html) + _LIST_END, anchors
-        head, _ = self._part("head", run.header, run.parts[0], convert, sanitize)
-        return head + "\n".join(html) + _TABLE_END, anchors
+        kept = self._runs.get(run) or self._before.get(run)
+        if kept is None:
+            kept = self._convert_run(run, convert, sanitize)
+        self._runs[run] = kept
+        return kept.html, kept.anchors
 
-    def _part(self, shape: str, header: str, text: str, convert: Convert,
-              sanitize: Sanitize) -> tuple[str, set[str]]:
-        key = (shape, header, text)
-        found = self._html.get(key) or self._before.get(key)
-        if found is None:
-            found = _convert(shape, header, text, convert, sanitize)
-        self._html[key] = found
-        return found
+    def _convert_run(self, run: Run, convert: Convert, sanitize: Sanitize) -> _RunHTML:
+        if self._known is None:
+            self._known = dict(self._loose)
+            for before in self._before.values():
+                self._known |= before.pieces
+            self._loose = {}
+        known = self._known
+        pieces: dict[_PieceKey, Piece] = {}
+
+        def part(shape: str, text: str) -> Piece:
+            key = (shape, run.header, text)
+            found = pieces.get(key) or known.get(key)
+            if found is None:
+                found = _convert(shape, run.header, text, convert, sanitize)
+            pieces[key] = found
+            return found
+
+        parts = [part(run.shape, text) for text in run.parts]
+        anchors = set().union(*(ids for _, ids in parts)) if parts else set()
+        html = [piece for piece, _ in parts]
+        if run.shape == "block":
+            return _RunHTML("\n".join(html), anchors, pieces)
+        if run.shape == "item":
+            return _RunHTML(_LIST_START + "\n".join(html) + _LIST_END, anchors, pieces)
+        head, _ = part("head", run.parts[0])
+        return _RunHTML(head + "\n".join(html) + _TABLE_END, anchors, pieces)
 
 
 def _convert(shape: str, header: str, text: str, convert: Convert, sanitize: Sanitize) -> tuple[str, set[str]]:

@@ -156,6 +156,13 @@ class Rendered:
             return Split(self.text)
         return self.layout.fill([part.markdown for part in self.parts])
 
+    @cached_property
+    def parts_read(self) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+        """The records and references any of its parts looked up: a save that changed none of them
+        leaves every part as it was (said once, not part by part)."""
+        return (frozenset(record for part in self.parts for record in part.reads.titles),
+                frozenset(key for part in self.parts for key in part.reads.references))
+
     def same_markdown(self, other: Rendered) -> bool:
         """Is its Markdown ``other``'s? (Said part by part, not by putting the page together.)"""
         return self.text == other.text and len(self.parts) == len(other.parts) and all(
@@ -170,6 +177,8 @@ def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], chan
     if (page.template, page.source, page.context) != (page_before.template, page_before.source,
                                                       page_before.context) or rendered.reads.outdated(corpus, changed):
         return render_page(page, corpus, rendered, changed)
+    if not changed.names_any(*rendered.parts_read):
+        return rendered
     parts = tuple(render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
                   if part.reads.outdated(corpus, changed) else part for part in rendered.parts)
     if all(map(operator.is_, parts, rendered.parts)):

@@ -50,6 +50,26 @@ def test_a_part_is_converted_once_while_its_text_is_unchanged() -> None:
     assert converted == ["a", "b", "c"]
 
 
+def test_a_run_as_it_was_is_reused_whole_and_its_parts_stay_known() -> None:
+    """An unchanged run is not gone through part by part, yet when it changes later, only its new
+    part is converted; a part that mentions a page that came or went is converted again."""
+    converted: list[str] = []
+
+    def convert(text: str) -> tuple[str, set[str]]:
+        converted.append(text)
+        return f"<p>{text}</p>", set()
+
+    parts = PartsHTML()
+    for texts in (("a", "b.md"), ("a", "b.md"), ("a", "b.md", "c")):
+        parts.start()
+        parts.run(Run("block", texts), convert, sanitize)
+    parts.forget({"b.md"})
+    parts.start()
+    html, _ = parts.run(Run("block", ("a", "b.md", "c")), convert, sanitize)
+    assert html == "<p>a</p>\n<p>b.md</p>\n<p>c</p>"
+    assert converted == ["a", "b.md", "c", "b.md"]
+
+
 def build_with(root: Path, site: str, in_parts: bool) -> tuple[Any, BriefsPlugin]:
     """Build the project by MkDocs with the plugin, its long pages in parts (as a live preview
     converts them) or whole (as a build does): the config and the plugin."""
