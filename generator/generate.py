@@ -74,7 +74,8 @@ class Generator:
         self._blocks: dict[str, str] = {}
         self._static_files = Statics()
 
-    def update(self, corpus: Corpus, progress: Progress | None = None) -> Update:
+    def update(self, corpus: Corpus, progress: Progress | None = None, statics: bool = True) -> Update:
+        """The site of ``corpus``; without ``statics``, its pages only (``update_statics`` adds the rest)."""
         changed = changes(self._corpus, corpus) if self._corpus is not None else None
         date = content_date(corpus)
         update = Update([], {}, marker_blocks(corpus), content_date=date.isoformat() if date else None)
@@ -96,14 +97,21 @@ class Generator:
                     update.made.add(page.path)
             pages[page.path] = (page, rendered, generated)  # the current page: its context holds current objects
             update.pages.append(generated)
+        update.removed = self._pages.keys() - pages.keys()
+        update.changed_blocks = {marker for marker, block in update.blocks.items()
+                                 if self._blocks.get(marker) != block}
+        self._corpus, self._pages, self._blocks = corpus, pages, update.blocks
+        if statics:
+            self.update_statics(corpus, update, progress)
+        return update
+
+    def update_statics(self, corpus: Corpus, update: Update, progress: Progress | None = None) -> None:
+        """The static files of ``corpus``, the one ``update`` was made of, added to it."""
         update.statics = self._static_files.files(corpus, progress)
         statics = {path: self._static(path, content) for path, content in update.statics.items()}
         update.changed_statics = {path for path, static in statics.items() if static is not self._statics.get(path)}
-        update.removed = (self._pages.keys() - pages.keys()) | (self._statics.keys() - statics.keys())
-        update.changed_blocks = {marker for marker, block in update.blocks.items()
-                                 if self._blocks.get(marker) != block}
-        self._corpus, self._pages, self._statics, self._blocks = corpus, pages, statics, update.blocks
-        return update
+        update.removed |= self._statics.keys() - statics.keys()
+        self._statics = statics
 
     def _static(self, path: str, content: StaticContent) -> Static:
         """The static file as the last update had it when its content is the same, else anew."""

@@ -7,6 +7,10 @@ came or went, tag listings, the pages Material's search index is made of, and th
 Everything else stays as the last build wrote it. The result is the site a full build makes
 (``tests/test_preview.py`` checks it byte for byte after random edits).
 
+Under ``briefs serve`` a save that neither adds nor removes a page writes its pages first and its
+data files (exports, search index, charts: at 2,000 records, a sixth of a save's work) once the
+browsers reload (``finish``); a request for one of them waits until it is written.
+
 What the generator does not track falls back to a full build, said in one line: mkdocs.yml,
 hand-written pages and other files in the docs folder, theme overrides, and any MkDocs plugin this
 module does not know how to keep in step.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +34,7 @@ from mkdocs.structure.pages import Page
 
 from . import mkdocs_internals as internals
 from .check import load_corpus
-from .corpus import Project, forget_derived
+from .corpus import Corpus, Project, forget_derived
 from .diagnostics import Diagnostic, Severity
 from .generate import Generator, StaticContent, Update
 from .kept import KeptFiles, Signature, signature
@@ -73,12 +78,21 @@ class Preview:
         self.kept = KeptFiles(forget_derived)
         self.site: Site | None = None
         self.problems: list[Diagnostic] = []  # content errors the site does not show yet
+        # A save's data files, when it left them for after the browsers reloaded (``finish``).
+        self.pending: tuple[Corpus, Update] | None = None
+        self.data_files: frozenset[str] = frozenset()  # what a request waits for while they are pending
+        self.lock = threading.RLock()  # one build at a time: a save's, or the data files of the last
 
     # ------------------------------------------------------------------ full builds
 
     def build(self) -> None:
         """A full build, as ``mkdocs build`` (or the first build of ``mkdocs serve``) makes it; with
         content errors, none (``problems`` names them) and the site stays as it was."""
+        with self.lock:
+            self.pending = None
+            self._build_all()
+
+    def _build_all(self) -> None:
         config = self._config()
         plugin = config.plugins["briefs"]
         assert isinstance(plugin, BriefsPlugin)
@@ -104,6 +118,7 @@ class Preview:
         assert plugin.project is not None
         self.site = Site(internals.Built(config, plugin.files, plugin.nav, plugin.env), plugin, plugin.project, base,
                          outside_files(config), partial=set(config.plugins) <= KNOWN_PLUGINS)
+        self.data_files = _data_files(plugin.update.statics if plugin.update else {})
         for file in base:
             if file.is_documentation_page():
                 text = file.content_string
@@ -122,15 +137,22 @@ class Preview:
 
     # ------------------------------------------------------------------ after a save
 
-    def rebuild(self) -> str:
-        """Bring the site up to date with the project's files; one line says what was done."""
+    def rebuild(self, data_later: bool = False) -> str:
+        """Bring the site up to date with the project's files; one line says what was done. With
+        ``data_later``, a save that neither adds nor removes a page leaves the data files (exports,
+        search index, charts, citation files) to ``finish``: the pages show first."""
+        with self.lock:
+            self.finish()
+            return self._rebuild(data_later)
+
+    def _rebuild(self, data_later: bool) -> str:
         site = self.site
         if site is None:
-            self.build()
+            self._build_all()
             return "built the whole site"
         if (reason := self._needs_full_build(site)) is not None:
             log.info(f"briefs: {reason}: rebuilding the whole site")
-            self.build()
+            self._build_all()
             return f"{reason}: built the whole site"
         corpus = load_corpus(site.project, self.kept, long_lived=False)
         errors = [d for d in corpus.diagnostics if d.severity is Severity.ERROR]
@@ -138,15 +160,47 @@ class Preview:
             self.problems = corpus.diagnostics
             return f"content has {len(errors)} error(s): the site shows them"
         self.problems = []
-        update = site.plugin.generator.update(corpus)  # type: ignore[union-attr]
+        generator = site.plugin.generator
+        assert generator is not None
+        update = generator.update(corpus, statics=False)
+        later = data_later and {page.path for page in update.pages} == site.plugin.generated
+        if not later:
+            generator.update_statics(corpus, update)
         try:
             pages = self._apply(site, update)
         except Exception as exc:  # the site is half updated: make it whole
-            reason = str(exc) if isinstance(exc, FullBuild) else f"a partial build failed ({exc!r})"
-            log.info(f"briefs: {reason}: rebuilding the whole site")
-            self.build()
-            return f"{reason}: built the whole site"
+            return self._recover(exc)
+        if later:
+            self.pending = (corpus, update)
+            return f"rendered {pages} page(s); the data files next"
+        self.data_files = _data_files(update.statics)
         return f"rendered {pages} page(s)"
+
+    def finish(self) -> None:
+        """The data files of the last save, if it left them for later."""
+        with self.lock:
+            if self.pending is None or self.site is None:
+                return
+            (corpus, update), self.pending = self.pending, None
+            site = self.site
+            assert site.plugin.generator is not None
+            site.plugin.generator.update_statics(corpus, update)
+            try:
+                self._apply_statics(site, update)
+            except Exception as exc:
+                self._recover(exc)
+            self.data_files = _data_files(update.statics)
+
+    def _recover(self, exc: Exception) -> str:
+        """The site is half updated: make it whole."""
+        reason = str(exc) if isinstance(exc, FullBuild) else f"a partial build failed ({exc!r})"
+        log.info(f"briefs: {reason}: rebuilding the whole site")
+        self._build_all()
+        return f"{reason}: built the whole site"
+
+    def waits_for(self, path: str) -> bool:
+        """Is this site path a data file the last save has yet to write?"""
+        return self.pending is not None and path in self.data_files
 
     def _needs_full_build(self, site: Site) -> str | None:
         if not site.partial:
@@ -174,11 +228,7 @@ class Preview:
             elif page.path in update.made:
                 file.content_string = page.split.skeleton
             files[page.path] = file
-        for path, content in update.statics.items():
-            file = before.get(path)
-            if file is None or (path in update.changed_statics and not _refill(file, content)):
-                file = static_file(config, path, content)
-            files[path] = file
+        files |= _static_files(config, before, update)
         fresh = [file for path, file in files.items() if before.get(path) is not file]
         set_exclusions(fresh, config)
         if fresh or gone:  # files came or went: a collection in the order a build lists them
@@ -192,21 +242,42 @@ class Preview:
                     pages_changed=bool(added) or any(file.is_documentation_page() for file in gone))
         return len(to_populate)
 
+    def _apply_statics(self, site: Site, update: Update) -> None:
+        """The data files a save left for later; pages that name one that came or went, again."""
+        built, config = site.built, site.built.config
+        before = dict(built.files.src_uris)
+        statics = _static_files(config, before, update)
+        fresh = [file for path, file in statics.items() if before.get(path) is not file]
+        gone = [before[path] for path in update.removed if path in before]
+        changed = [statics[path] for path in update.changed_statics]
+        if not (fresh or gone):
+            for file in changed:
+                file.copy_file()
+            return
+        set_exclusions(fresh, config)
+        built.files = Files(site.base + [before[page.path] for page in update.pages] + list(statics.values()))
+        wanted = self._mentioning(site, update, [file.src_uri for file in fresh + gone])
+        pages = [file.page for file in built.files.documentation_pages() if file.src_uri in wanted and file.page]
+        self._build(site, pages, changed, gone, pages_changed=False)
+
+    def _mentioning(self, site: Site, update: Update, paths: list[str]) -> set[str]:
+        """The pages whose Markdown names one of these files: a link of theirs may now resolve otherwise."""
+        names = {os.path.basename(path) for path in paths}
+        if not names:
+            return set()
+        site.plugin.forget_links_to(names)
+        markdown = {page.path: page.markdown for page in update.pages}
+        return {file.src_uri for file in site.built.files.documentation_pages()
+                if any(name in (markdown.get(file.src_uri) or file.content_string) for name in names)}
+
     def _to_populate(self, site: Site, update: Update, added: list[str], gone: list[File]) -> list[Page]:
         """The pages whose HTML may differ: their Markdown changed or came, a block they ask for
         changed, a link of theirs points at a page that came or went; and every tag listing."""
         wanted = set(update.made) | set(added)
         for marker in update.changed_blocks:
             wanted |= {file.src_uri for file in site.markers.get(marker, [])}
-        names = {os.path.basename(path) for path in added} | {os.path.basename(f.src_uri) for f in gone
-                                                             if f.is_documentation_page()}
-        if names:
-            site.plugin.forget_links_to(names)
-            markdown = {page.path: page.markdown for page in update.pages}
-            for file in site.built.files.documentation_pages():
-                text = markdown.get(file.src_uri) or file.content_string
-                if any(name in text for name in names):
-                    wanted.add(file.src_uri)
+        gone_pages = [file.src_uri for file in gone if file.is_documentation_page()]
+        wanted |= self._mentioning(site, update, added + gone_pages)
         if wanted and internals.tags_plugin(site.built.config) is not None:
             wanted |= {file.src_uri for file in site.listings}
         return [file.page for file in site.built.files.documentation_pages()
@@ -246,6 +317,22 @@ class Preview:
         except Exception as exc:
             config.plugins.on_build_error(error=exc)
             raise
+
+
+def _static_files(config: MkDocsConfig, before: dict[str, File], update: Update) -> dict[str, File]:
+    """The update's static files for MkDocs: a build's File refilled where it can take the new content."""
+    files: dict[str, File] = {}
+    for path, content in update.statics.items():
+        file = before.get(path)
+        if file is None or (path in update.changed_statics and not _refill(file, content)):
+            file = static_file(config, path, content)
+        files[path] = file
+    return files
+
+
+def _data_files(statics: dict[str, StaticContent]) -> frozenset[str]:
+    """The static files a save may change: all but copies of files (the theme's, the browser libraries)."""
+    return frozenset(path for path, content in statics.items() if not isinstance(content, Path))
 
 
 def _refill(file: File, content: StaticContent) -> bool:

@@ -3,7 +3,6 @@ otherwise: with its context, all a generated page's Markdown depends on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .bibliography import Reference
@@ -21,7 +20,7 @@ class Reads:
 
     def outdated(self, corpus: Corpus, changed: Changed) -> bool:
         """Would a lookup give another value now? Only what ``changed`` names can."""
-        if not changed.names_any(self.titles, self.references):
+        if changed.records.isdisjoint(self.titles) and changed.references.isdisjoint(self.references):
             return False  # most of the time, for most pages: said without a look-up
         return any(title != _title(corpus, *record) for record, title in self.titles.items()
                    if record in changed.records) or any(
@@ -35,9 +34,6 @@ class Changed:
 
     records: frozenset[tuple[str, str]]
     references: frozenset[str]
-
-    def names_any(self, records: Iterable[tuple[str, str]], references: Iterable[str]) -> bool:
-        return not (self.records.isdisjoint(records) and self.references.isdisjoint(references))
 
 
 def changes(before: Corpus, after: Corpus) -> Changed:

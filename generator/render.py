@@ -157,11 +157,17 @@ class Rendered:
         return self.layout.fill([part.markdown for part in self.parts])
 
     @cached_property
-    def parts_read(self) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
-        """The records and references any of its parts looked up: a save that changed none of them
-        leaves every part as it was (said once, not part by part)."""
-        return (frozenset(record for part in self.parts for record in part.reads.titles),
-                frozenset(key for part in self.parts for key in part.reads.references))
+    def part_readers(self) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
+        """Which of its parts looked up each record and each reference, by number: after a save,
+        only those that looked up what changed are looked at (a long page has thousands of parts)."""
+        records: dict[tuple[str, str], list[int]] = {}
+        references: dict[str, list[int]] = {}
+        for index, part in enumerate(self.parts):
+            for record in part.reads.titles:
+                records.setdefault(record, []).append(index)
+            for key in part.reads.references:
+                references.setdefault(key, []).append(index)
+        return records, references
 
     def same_markdown(self, other: Rendered) -> bool:
         """Is its Markdown ``other``'s? (Said part by part, not by putting the page together.)"""
@@ -177,13 +183,17 @@ def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], chan
     if (page.template, page.source, page.context) != (page_before.template, page_before.source,
                                                       page_before.context) or rendered.reads.outdated(corpus, changed):
         return render_page(page, corpus, rendered, changed)
-    if not changed.names_any(*rendered.parts_read):
-        return rendered
-    parts = tuple(render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
-                  if part.reads.outdated(corpus, changed) else part for part in rendered.parts)
+    records, references = rendered.part_readers
+    touched = {index for record in changed.records for index in records.get(record, ())}
+    touched |= {index for key in changed.references for index in references.get(key, ())}
+    parts = list(rendered.parts)
+    for index in touched:
+        part = parts[index]
+        if part.reads.outdated(corpus, changed):
+            parts[index] = render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
     if all(map(operator.is_, parts, rendered.parts)):
         return rendered
-    return Rendered(rendered.text, rendered.reads, parts, rendered.layout)  # the same text: the same layout
+    return Rendered(rendered.text, rendered.reads, tuple(parts), rendered.layout)  # the same text: the same layout
 
 
 def render_part(page: str, corpus: Corpus, key: str, template: str, shape: str,

@@ -9,6 +9,7 @@ import logging
 import shutil
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -54,10 +55,14 @@ class Status:
                 f'<pre style="margin:.5rem 0 0;white-space:pre-wrap;font-size:13px">{html.escape(details)}</pre></div>')
 
 
-def with_banner(app: WSGIApp, status: Status) -> WSGIApp:
-    """Every HTML page the server sends carries the banner while there is something to say."""
+def with_banner(app: WSGIApp, status: Status, mount_path: str = "/") -> WSGIApp:
+    """Every HTML page the server sends carries the banner while there is something to say. A data
+    file the last save has yet to write is sent once it is written (``Preview.finish``)."""
 
     def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO", "")).removeprefix(mount_path.rstrip("/")).lstrip("/")
+        if status.preview.waits_for(path):
+            status.preview.finish()
         banner = status.banner()
         if banner is None:
             return app(environ, start_response)
@@ -99,7 +104,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
     def builder() -> None:
         status.failure = None
         try:
-            said = preview.rebuild() if preview.site is not None else _first_build(preview)
+            said = preview.rebuild(data_later=True) if preview.site is not None else _first_build(preview)
         except Exception:
             status.failure = traceback.format_exc()
             click.echo(f"briefs: the build failed:\n{status.failure}", err=True)
@@ -107,11 +112,20 @@ def serve(config_file: Path, dev_addr: str) -> None:
         if status.problems:
             click.echo(f"{format_text(preview.problems)}\n{summary(preview.problems)}", err=True)
         log.info(f"briefs: {said}")
+        if preview.pending is not None:  # while the browsers reload the pages the save changed
+            threading.Thread(target=finish, name="briefs-data-files", daemon=True).start()
+
+    def finish() -> None:
+        try:
+            preview.finish()
+        except Exception:
+            status.failure = traceback.format_exc()
+            click.echo(f"briefs: the data files failed:\n{status.failure}", err=True)
 
     builder()
     server = internals.live_reload_server(builder, host, int(port), str(site_dir), mount_path)
     server.error_handler = lambda code: error_page() if status.banner() else _site_page(site_dir, code)
-    server.set_app(with_banner(server.serve_request, status))
+    server.set_app(with_banner(server.serve_request, status, mount_path))
     for path in (config_file, project.content_dir, project.root / project.bib, project.root / project.seeds):
         if path.exists():
             server.watch(str(path))

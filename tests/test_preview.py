@@ -237,20 +237,26 @@ def describe(save: tuple) -> str:
 # No shrinking: a failing sequence is at most four saves long, and printed as it was drawn.
 @settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sequence=st.lists(saves, min_size=1, max_size=4))
+@given(sequence=st.lists(st.tuples(saves, st.booleans()), min_size=1, max_size=4))
 def test_after_any_saves_the_preview_is_a_full_build(template: Path, tmp_path_factory, sequence) -> None:
+    """Each save is looked at once the preview has finished it: with its data files made at once, or
+    after the pages (as ``briefs serve`` makes them), and then either by ``finish`` or by the next save."""
     scratch = tmp_path_factory.mktemp("preview")
     root = copy_project(template, scratch / "project")
     preview = Preview(root / "mkdocs.yml", scratch / "served", SERVE_URL)
     preview.build()
-    for number, (save, *arguments) in enumerate(sequence):
+    for number, ((save, *arguments), data_later) in enumerate(sequence):
+        preview.finish()
         before = site_files(scratch / "served")
         save(root, *arguments)
-        said = preview.rebuild()
+        said = preview.rebuild(data_later)
         if preview.problems:  # a broken save: the site stays as it was, and says why
             assert "error" in said
             assert site_files(scratch / "served") == before
             continue
+        if data_later and number + 1 < len(sequence) and sequence[number + 1][1]:
+            continue  # left for the next save to finish, before its own
+        preview.finish()
         fresh = scratch / f"fresh{number}"
         Preview(root / "mkdocs.yml", fresh, SERVE_URL).build()
         assert_same_site(scratch / "served", fresh)
@@ -298,6 +304,36 @@ def test_a_saved_title_makes_again_only_what_shows_it(template: Path, tmp_path: 
     assert 0 < len(calls["converted"]) <= len(calls["part"]) and len(calls["part"]) * 3 < every_part
     # The Attacks index lists the attack: made again, all its other rows kept.
     assert [key for key in calls["part"] if key.startswith("attack-row")] == [f"attack-row.md.j2 {attack.stem}"]
+
+
+def test_a_save_shows_its_pages_before_its_data_files(template: Path, tmp_path: Path) -> None:
+    """Under ``briefs serve`` the pages a save changed are written first; the exports, search index and
+    charts after, and a request for one of those waits until it is written."""
+    from generator import mkdocs_internals as internals
+    from generator.serve import Status, with_banner
+
+    root = copy_project(template, tmp_path / "project")
+    site = tmp_path / "served"
+    preview = Preview(root / "mkdocs.yml", site, SERVE_URL)
+    preview.build()
+    attack = records(root, "attacks")[1]
+    retitle(root, "attacks", 1, "Renamed")
+    title = next(line for line in attack.read_text().splitlines() if line.startswith("title: ")).removeprefix("title: ")
+    assert "data files next" in preview.rebuild(data_later=True)
+    assert title in (site / "attacks" / attack.stem / "index.html").read_text()
+    assert title not in (site / "data" / "briefs.json").read_text()
+    assert preview.waits_for("data/briefs.json") and not preview.waits_for(f"attacks/{attack.stem}/")
+
+    server = internals.live_reload_server(lambda: None, "127.0.0.1", 0, str(site), "/")
+    try:
+        app = with_banner(server.serve_request, Status(preview))
+        sent = b"".join(app({"PATH_INFO": "/data/briefs.json", "REQUEST_METHOD": "GET"}, lambda *_: None))
+    finally:
+        server.server_close()
+    assert title.encode() in sent and preview.pending is None
+    fresh = tmp_path / "fresh"
+    Preview(root / "mkdocs.yml", fresh, SERVE_URL).build()
+    assert_same_site(site, fresh)
 
 
 def test_saves_that_move_the_content_date_keep_the_preview_a_full_build(template: Path, tmp_path: Path,
