@@ -18,7 +18,7 @@ loudly, rather than as a preview that quietly differs from a build.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from jinja2 import Environment
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import (
     Page,
@@ -55,9 +55,9 @@ def populate(built: Built, pages: Iterable[Page]) -> None:
         _populate_page(page, built.config, built.files)
 
 
-def render(built: Built, pages: Iterable[Page], serving: bool) -> None:
-    """Render each page through the theme and write it, as a build does."""
-    doc_files = built.files.documentation_pages(inclusion=_inclusion(serving))
+def render(built: Built, pages: Iterable[Page], doc_files: Sequence[File]) -> None:
+    """Render each page through the theme and write it, as a build does, with the site's pages
+    (``Files.documentation_pages``: those a build, or ``mkdocs serve``, renders)."""
     for page in pages:
         _build_page(page, built.config, doc_files, built.nav, built.env, excluded=page.file.inclusion.is_excluded())
 

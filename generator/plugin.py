@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -261,9 +262,20 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         """A long page's runs of parts, put in place of their placeholders only now, in the written
         page: until then the page's content is short, and so is what plugins (search, tags) and the
         theme go over."""
-        for placeholder, html in self.filled.get(page.file.src_uri, {}).items():
-            output = output.replace(placeholder, html, 1)
-        return output
+        filled = self.filled.get(page.file.src_uri)
+        if not filled:
+            return output
+        done: set[str] = set()
+
+        def fill(match: re.Match[str]) -> str:  # each in its first place, as str.replace(..., 1) would
+            placeholder = match.group()
+            if placeholder in done:
+                return placeholder
+            done.add(placeholder)
+            return filled[placeholder]
+
+        # One pass: a page of 2,000 references has a run per letter, and its HTML is megabytes long.
+        return re.sub("|".join(map(re.escape, filled)), fill, output)
 
     def _runs_html(self, page: Page, config: MkDocsConfig, files: Files) -> dict[str, str]:
         """The page's runs of parts as (sanitized) HTML, by placeholder; their anchors are the page's."""

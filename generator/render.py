@@ -7,11 +7,11 @@ the generator wrote or made safe), so a title from YAML can never become markup.
 from __future__ import annotations
 
 import html
-import operator
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -136,6 +136,10 @@ class RenderedPart:
     reads: Reads
 
 
+T = TypeVar("T")
+Readers = tuple[dict[tuple[str, str], set[int]], dict[str, set[int]]]  # see Rendered.part_readers
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A generated page's Markdown, and what it looked up besides its context."""
@@ -144,6 +148,8 @@ class Rendered:
     reads: Reads  # the page's own, outside its parts
     parts: tuple[RenderedPart, ...] = ()
     layout: Layout | None = None  # where its parts stand, from its text
+    # Which parts looked up each record and reference (``part_readers``), when the page before told.
+    readers: Readers | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def markdown(self) -> str:
@@ -157,22 +163,42 @@ class Rendered:
         return self.layout.fill([part.markdown for part in self.parts])
 
     @cached_property
-    def part_readers(self) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
+    def part_readers(self) -> Readers:
         """Which of its parts looked up each record and each reference, by number: after a save,
         only those that looked up what changed are looked at (a long page has thousands of parts)."""
-        records: dict[tuple[str, str], list[int]] = {}
-        references: dict[str, list[int]] = {}
+        if self.readers is not None:
+            return self.readers
+        records: dict[tuple[str, str], set[int]] = {}
+        references: dict[str, set[int]] = {}
         for index, part in enumerate(self.parts):
             for record in part.reads.titles:
-                records.setdefault(record, []).append(index)
+                records.setdefault(record, set()).add(index)
             for key in part.reads.references:
-                references.setdefault(key, []).append(index)
+                references.setdefault(key, set()).add(index)
         return records, references
+
+    def with_parts(self, parts: tuple[RenderedPart, ...], made: set[int]) -> Rendered:
+        """The page with the parts numbered ``made`` made again; what its parts look up is told from
+        this page's, not gone through part by part again."""
+        records, references = dict(self.part_readers[0]), dict(self.part_readers[1])
+        for index in made:
+            _move(records, index, self.parts[index].reads.titles, parts[index].reads.titles)
+            _move(references, index, self.parts[index].reads.references, parts[index].reads.references)
+        return Rendered(self.text, self.reads, parts, self.layout, (records, references))
 
     def same_markdown(self, other: Rendered) -> bool:
         """Is its Markdown ``other``'s? (Said part by part, not by putting the page together.)"""
         return self.text == other.text and len(self.parts) == len(other.parts) and all(
             a is b or a.markdown == b.markdown for a, b in zip(self.parts, other.parts, strict=True))
+
+
+def _move(readers: dict[T, set[int]], index: int, before: Iterable[T], now: Iterable[T]) -> None:
+    """Part ``index`` looked up ``before``, and now ``now`` (the sets are copied, not changed: the page
+    before keeps its own)."""
+    for read in before:
+        readers[read] = readers[read] - {index}
+    for read in now:
+        readers[read] = readers.get(read, set()) | {index}
 
 
 def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], changed: Changed) -> Rendered:
@@ -187,13 +213,13 @@ def render_again(page: Page, corpus: Corpus, before: tuple[Page, Rendered], chan
     touched = {index for record in changed.records for index in records.get(record, ())}
     touched |= {index for key in changed.references for index in references.get(key, ())}
     parts = list(rendered.parts)
-    for index in touched:
-        part = parts[index]
-        if part.reads.outdated(corpus, changed):
-            parts[index] = render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
-    if all(map(operator.is_, parts, rendered.parts)):
+    made = {index for index in touched if parts[index].reads.outdated(corpus, changed)}
+    if not made:
         return rendered
-    return Rendered(rendered.text, rendered.reads, tuple(parts), rendered.layout)  # the same text: the same layout
+    for index in made:
+        part = parts[index]
+        parts[index] = render_part(page.path, corpus, part.key, part.template, part.shape, part.context)
+    return rendered.with_parts(tuple(parts), made)  # the same text: the same layout
 
 
 def render_part(page: str, corpus: Corpus, key: str, template: str, shape: str,

@@ -88,7 +88,7 @@ def test_a_page_populated_and_rendered_again_is_the_page_the_build_wrote(built: 
     built.config.plugins.on_pre_build(config=built.config)
     internals.populate(built, [file.page])
     built.config.plugins.on_env(built.env, config=built.config, files=built.files)
-    internals.render(built, [file.page], serving=False)
+    internals.render(built, [file.page], built.files.documentation_pages())
     assert Path(file.abs_dest_path).read_bytes() == written
 
 

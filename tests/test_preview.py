@@ -353,3 +353,22 @@ def test_saves_that_move_the_content_date_keep_the_preview_a_full_build(template
         preview.rebuild()
         Preview(root / "mkdocs.yml", tmp_path / f"fresh{number}", SERVE_URL).build()
         assert_same_site(tmp_path / "served", tmp_path / f"fresh{number}")
+
+
+def test_what_parts_look_up_is_carried_over_when_some_are_made_again() -> None:
+    """A page with some parts made again tells which parts look up what as if gone through anew."""
+    from generator.reads import Reads
+    from generator.render import Rendered, RenderedPart
+
+    def part(index: int, titles: list[str], keys: list[str]) -> RenderedPart:
+        return RenderedPart(f"k{index}", "t", "item", {}, f"- {index}",
+                            Reads({("attacks", t): t for t in titles}, {k: None for k in keys}))
+
+    before = Rendered("text", Reads({}, {}), (part(0, ["a"], ["x"]), part(1, ["a", "b"], []), part(2, [], ["x"])))
+    assert before.part_readers == ({("attacks", "a"): {0, 1}, ("attacks", "b"): {1}}, {"x": {0, 2}})
+    parts = (before.parts[0], part(1, ["c"], ["x"]), part(2, ["a"], []))
+    after = before.with_parts(parts, {1, 2})
+    fresh = Rendered("text", Reads({}, {}), parts)
+    assert {k: v for k, v in after.part_readers[0].items() if v} == fresh.part_readers[0]
+    assert {k: v for k, v in after.part_readers[1].items() if v} == fresh.part_readers[1]
+    assert before.part_readers == ({("attacks", "a"): {0, 1}, ("attacks", "b"): {1}}, {"x": {0, 2}})  # unchanged

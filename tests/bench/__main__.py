@@ -14,7 +14,9 @@ each repetition:
 * ``briefs serve`` at each size and on a copy of the shipped content: the seconds from saving one
   attack's title to both its page and an actor's page that lists it showing the change (the
   median of ``--saves`` saves), the full build's time over it, and the server's resident memory
-  after its first build and as saves go on, up to ``--memory-saves`` saves.
+  after its first build and as saves go on, up to ``--memory-saves`` saves. The servers of the
+  sizes run side by side and their saves take turns, so that the reload at one size over the
+  reload at another is taken over the same minutes of a shared machine (``bench/serve.py``).
 
 It prints one table with the ratios build/floor and check/parse at each N, the growth
 t(largest N)/t(smallest N) for build and check, and the issue's targets with PASS/FAIL.
@@ -39,7 +41,7 @@ from pathlib import Path
 from bench.children import run_child, tool
 from bench.corpus import CorpusStats, write_corpus
 from bench.search import FirstSearch, first_search, record_name, search_report, shipped_search
-from bench.serve import ServeRun, serve_reload
+from bench.serve import ServeRun, serve_reloads
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "generator"
@@ -339,8 +341,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"scratch folder (default {DEFAULT_OUT})")
     parser.add_argument("--no-serve", dest="serve", action="store_false",
                         help="skip timing briefs serve's reload (at each size and on the shipped content)")
-    parser.add_argument("--saves", type=int, default=7,
-                        help="saves timed under briefs serve; their median (default 7, a few seconds each)")
+    parser.add_argument("--saves", type=int, default=9,
+                        help="saves timed under briefs serve; their median (default 9, a few seconds each)")
     parser.add_argument("--memory-saves", type=int, default=50,
                         help="saves under briefs serve at each size before its memory is read (default 50)")
     parser.add_argument("--search-only", action="store_true",
@@ -362,12 +364,13 @@ def main(argv: list[str] | None = None) -> int:
         shipped = shipped_search(ROOT, out)
         serve = None
         if args.serve and not args.search_only:
-            for result in results:
-                print(f"bench: briefs serve at N={result.n}, {max(args.saves, args.memory_saves)} saves",
-                      file=sys.stderr, flush=True)
-                result.serve = serve_reload(out / f"n{result.n}", args.saves, out, args.memory_saves)
+            print(f"bench: briefs serve at {', '.join(f'N={r.n}' for r in results)} side by side, "
+                  f"{max(args.saves, args.memory_saves)} saves each", file=sys.stderr, flush=True)
+            runs = serve_reloads([out / f"n{result.n}" for result in results], args.saves, out, args.memory_saves)
+            for result, run in zip(results, runs, strict=True):
+                result.serve = run
             print("bench: briefs serve on the shipped content", file=sys.stderr, flush=True)
-            serve = serve_reload(ROOT, args.saves, out)
+            serve = serve_reloads([ROOT], args.saves, out)[0]
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1

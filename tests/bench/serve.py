@@ -9,6 +9,7 @@ server's resident memory is read from /proc after its first build and after a nu
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import socket
@@ -25,6 +26,10 @@ from bench.children import tool
 _PROJECT_PARTS = ("mkdocs.yml", "content", "bib", "seeds")
 _POLL = 0.05  # seconds between requests while waiting for the page
 QUIET = 1.0  # seconds between saves: the watcher has settled since the last build
+# MkDocs' watcher looks at the files every half second. Saves at a fixed pace fall at the same point
+# of its cycle every time, early or late by the size of the build: each waits a random part of a cycle
+# more, as an editor's saves do, so that the median is not that one point's luck.
+WATCH_CYCLE = 0.5
 FIRST_BUILD_LIMIT = 1800  # seconds: a cold build of 2,000 records on a busy machine
 
 
@@ -111,34 +116,68 @@ def _attack_and_actor(copy: Path) -> tuple[Path, str | None]:
     return attacks[0], None
 
 
-def serve_reload(project: Path, saves: int, scratch: Path, memory_saves: int = 0) -> ServeRun:
-    """Time ``saves`` saves of one attack's title under ``briefs serve`` on a copy of ``project``,
-    then save on up to ``memory_saves`` in all, reading the server's memory along the way."""
-    copy = copy_project(project, scratch / f"serve-{project.name}").parent
-    record, actor = _attack_and_actor(copy)
-    address = f"127.0.0.1:{free_port()}"
-    pages = [f"http://{address}/attacks/{record.stem}/"] + ([f"http://{address}/actors/{actor}/"] if actor else [])
-    start = time.perf_counter()
-    server = subprocess.Popen([tool("briefs"), "serve", "-f", str(copy / "mkdocs.yml"), "-a", address],
-                              cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+class Session:
+    """``briefs serve`` on a copy of a project, started, and one attack's title saved on it."""
+
+    def __init__(self, project: Path, scratch: Path) -> None:
+        copy = copy_project(project, scratch / f"serve-{project.name}").parent
+        self.record, self.actor = _attack_and_actor(copy)
+        address = f"127.0.0.1:{free_port()}"
+        self.pages = [f"http://{address}/attacks/{self.record.stem}/"] + (
+            [f"http://{address}/actors/{self.actor}/"] if self.actor else [])
+        self.original = self.record.read_text(encoding="utf-8")
+        self.title = next(line for line in self.original.splitlines() if line.startswith("title: "))
+        self.saves = 0
+        start = time.perf_counter()
+        self.server = subprocess.Popen([tool("briefs"), "serve", "-f", str(copy / "mkdocs.yml"), "-a", address],
+                                       cwd=copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+        try:
+            seconds_until_all(self.pages, self.title.removeprefix("title: "), FIRST_BUILD_LIMIT)
+        except BaseException:
+            self.close()
+            raise
+        self.run = ServeRun(self.record.stem, self.actor, time.perf_counter() - start)
+        self.run.rss_kib[0] = resident_kib(self.server.pid)
+
+    def save(self) -> float:
+        """Save the title changed once more: the seconds until both pages show it."""
+        self.saves += 1
+        marker = f"edited{self.saves}"
+        self.record.write_text(self.original.replace(self.title, f"{self.title} {marker}", 1), encoding="utf-8")
+        seconds = seconds_until_all(self.pages, marker)
+        if self.saves in (10, 25, 50):
+            self.run.rss_kib[self.saves] = resident_kib(self.server.pid)
+        return seconds
+
+    def close(self) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=30)
+
+
+def serve_reloads(projects: list[Path], saves: int, scratch: Path, memory_saves: int = 0) -> list[ServeRun]:
+    """Time ``saves`` saves of one attack's title under ``briefs serve`` on a copy of each project,
+    then save on up to ``memory_saves`` in all, reading each server's memory along the way.
+
+    The servers run side by side, started one after the other, and the timed saves take turns, one on
+    each: a shared machine's speed drifts over minutes, and the reload at one size over the reload
+    at another is then taken over the same minutes (as ``farm-bench --vs`` pairs its runs)."""
+    sessions: list[Session] = []
+    pace = random.Random(saves)  # the same waits in every run
     try:
-        original = record.read_text(encoding="utf-8")
-        title = next(line for line in original.splitlines() if line.startswith("title: "))
-        seconds_until_all(pages, title.removeprefix("title: "), FIRST_BUILD_LIMIT)
-        run = ServeRun(record.stem, actor, time.perf_counter() - start)
-        run.rss_kib[0] = resident_kib(server.pid)
-        for save in range(1, max(saves, memory_saves) + 1):
-            marker = f"edited{save}"
-            time.sleep(QUIET)
-            record.write_text(original.replace(title, f"{title} {marker}", 1), encoding="utf-8")
-            seconds = seconds_until_all(pages, marker)
-            if save <= saves:
-                run.seconds.append(seconds)
-            if save in (10, 25, 50) or save == memory_saves:
-                run.rss_kib[save] = resident_kib(server.pid)
-        run.peak_kib = resident_kib(server.pid, "VmHWM")
-        return run
+        for project in projects:
+            sessions.append(Session(project, scratch))
+        for _ in range(saves):
+            for session in sessions:
+                time.sleep(QUIET + pace.uniform(0, WATCH_CYCLE))
+                session.run.seconds.append(session.save())
+        for session in sessions:
+            while session.saves < memory_saves:
+                time.sleep(QUIET)
+                session.save()
+            session.run.rss_kib[session.saves] = resident_kib(session.server.pid)
+            session.run.peak_kib = resident_kib(session.server.pid, "VmHWM")
+        return [session.run for session in sessions]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for session in sessions:
+            session.close()
