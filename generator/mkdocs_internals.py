@@ -18,7 +18,9 @@ loudly, rather than as a preview that quietly differs from a build.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +125,28 @@ def reset_tag_listings(config: MkDocsConfig) -> None:
     plugin = tags_plugin(config)
     if plugin is not None and plugin.listings is not None:
         plugin.listings.data.clear()
+
+
+@contextmanager
+def tags_export_held(config: MkDocsConfig) -> Iterator[Callable[[], None]]:
+    """Material's tags plugin writes every page's tags to a file (``export_file``, tags.json) in each
+    build's ``on_env``: within this block it does not, and the call yielded writes it as the plugin
+    would have (a live preview writes it with the data files, after the pages)."""
+    plugin = tags_plugin(config)
+    if plugin is None or not plugin.config.export or plugin.mappings is None:
+        yield lambda: None
+        return
+    from material.plugins.tags.structure.mapping.storage import MappingStorage
+
+    def export() -> None:
+        path = os.path.normpath(os.path.join(config.site_dir, plugin.config.export_file))
+        MappingStorage(plugin.config).save(path, plugin.mappings)
+
+    plugin.config.export = False
+    try:
+        yield export
+    finally:
+        plugin.config.export = True
 
 
 def live_reload_server(builder: Callable[[], None], host: str, port: int, root: str, mount_path: str) -> Any:

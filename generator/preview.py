@@ -22,7 +22,8 @@ import gc
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,7 @@ class Preview:
         self.pending: tuple[Corpus, Update] | None = None
         self.data_files: frozenset[str] = frozenset()  # what a request waits for while they are pending
         self.lock = threading.RLock()  # one build at a time: a save's, or the data files of the last
+        self.export_tags: Callable[[], None] = _nothing  # the tags plugin's file, when a save left it for later
 
     # ------------------------------------------------------------------ full builds
 
@@ -102,7 +104,7 @@ class Preview:
         """A full build, as ``mkdocs build`` (or the first build of ``mkdocs serve``) makes it; with
         content errors, none (``problems`` names them) and the site stays as it was."""
         with self.lock:
-            self.pending = None
+            self.pending, self.export_tags = None, _nothing
             self._build_all()
 
     def _build_all(self) -> None:
@@ -180,7 +182,7 @@ class Preview:
         if not later:
             generator.update_statics(corpus, update)
         try:
-            pages = self._apply(site, update)
+            pages = self._apply(site, update, later)
         except Exception as exc:  # the site is half updated: make it whole
             return self._recover(exc)
         if later:
@@ -198,7 +200,9 @@ class Preview:
             site = self.site
             assert site.plugin.generator is not None
             site.plugin.generator.update_statics(corpus, update)
+            export_tags, self.export_tags = self.export_tags, _nothing
             try:
+                export_tags()
                 self._apply_statics(site, update)
             except Exception as exc:
                 self._recover(exc)
@@ -225,7 +229,7 @@ class Preview:
         path = Path(changed[0])
         return f"{path.relative_to(site.project.root) if path.is_relative_to(site.project.root) else path} changed"
 
-    def _apply(self, site: Site, update: Update) -> int:
+    def _apply(self, site: Site, update: Update, data_later: bool = False) -> int:
         built, config, plugin = site.built, site.built.config, site.plugin
         before = dict(built.files.src_uris)
         generated = {page.path: page for page in update.pages}
@@ -252,7 +256,8 @@ class Preview:
         plugin.adopt(update)
         to_populate = self._to_populate(site, update, added, gone)
         self._build(site, to_populate, [files[path] for path in update.changed_statics], gone,
-                    pages_changed=bool(added) or any(file.is_documentation_page() for file in gone))
+                    pages_changed=bool(added) or any(file.is_documentation_page() for file in gone),
+                    tags_later=data_later)
         return len(to_populate)
 
     def _apply_statics(self, site: Site, update: Update) -> None:
@@ -296,8 +301,10 @@ class Preview:
         return [file.page for file in site.documentation_pages()
                 if file.src_uri in wanted and file.page is not None]
 
-    def _build(self, site: Site, pages: list[Page], statics: list[File], gone: list[File], pages_changed: bool) -> None:
-        """What ``mkdocs build`` does, for these pages and files only."""
+    def _build(self, site: Site, pages: list[Page], statics: list[File], gone: list[File], pages_changed: bool,
+               tags_later: bool = False) -> None:
+        """What ``mkdocs build`` does, for these pages and files only; with ``tags_later``, the tags
+        plugin's file of every page's tags is left to ``finish``, with the data files."""
         built, config = site.built, site.built.config
         nav_titles = _nav_titles(site)
         config.plugins.on_pre_build(config=config)
@@ -308,7 +315,9 @@ class Preview:
             dates = [page.update_date for page in pages]
             internals.populate(built, pages)
             internals.order_tags(config, [file.page for file in site.documentation_pages() if file.page])
-            built.env = config.plugins.on_env(built.env, config=config, files=built.files)
+            with internals.tags_export_held(config) if tags_later else nullcontext(_nothing) as export_tags:
+                built.env = config.plugins.on_env(built.env, config=config, files=built.files)
+            self.export_tags = export_tags
             for file in gone:  # first: a renamed record's redirect is written where its page was
                 _remove_output(file, self.site_dir)
                 file.page = None  # a page and its file refer to each other: let both go
@@ -330,6 +339,10 @@ class Preview:
         except Exception as exc:
             config.plugins.on_build_error(error=exc)
             raise
+
+
+def _nothing() -> None:
+    pass
 
 
 def _static_files(config: MkDocsConfig, before: dict[str, File], update: Update) -> dict[str, File]:

@@ -112,6 +112,21 @@ def test_material_tags_keeps_each_pages_tags_by_url_and_its_listings_in_a_set(bu
     assert plugin.listings.data == set()
 
 
+def test_material_tags_export_can_be_held_and_written_later(built: internals.Built) -> None:
+    """The tags plugin writes its file of every page's tags in on_env, by its ``export`` setting;
+    held, the file is written by the call it gives, with the same bytes."""
+    plugin = internals.tags_plugin(built.config)
+    assert plugin is not None and plugin.config.export, RELIED_ON
+    exported = Path(built.config.site_dir) / plugin.config.export_file
+    written = exported.read_bytes()
+    exported.unlink()
+    with internals.tags_export_held(built.config) as export:
+        built.config.plugins.on_env(built.env, config=built.config, files=built.files)
+    assert not exported.exists() and plugin.config.export
+    export()
+    assert exported.read_bytes() == written
+
+
 def test_material_search_starts_a_fresh_index_on_config(built: internals.Built) -> None:
     """A partial build makes Material's search index again from the pages it renders."""
     search = built.config.plugins["material/search"]
