@@ -94,7 +94,7 @@ class Preview:
         self.problems: list[Diagnostic] = []  # content errors the site does not show yet
         # A save's data files, when it left them for after the browsers reloaded (``finish``).
         self.pending: tuple[Corpus, Update] | None = None
-        self.data_files: frozenset[str] = frozenset()  # what a request waits for while they are pending
+        self.statics: dict[str, StaticContent] = {}  # the static files written last, by site path
         self.lock = threading.RLock()  # one build at a time: a save's, or the data files of the last
         self.export_tags: Callable[[], None] = _nothing  # the tags plugin's file, when a save left it for later
 
@@ -133,7 +133,7 @@ class Preview:
         assert plugin.project is not None
         self.site = Site(internals.Built(config, plugin.files, plugin.nav, plugin.env), plugin, plugin.project, base,
                          outside_files(config), partial=set(config.plugins) <= KNOWN_PLUGINS)
-        self.data_files = _data_files(plugin.update.statics if plugin.update else {})
+        self.statics = plugin.update.statics if plugin.update else {}
         for file in base:
             if file.is_documentation_page():
                 text = file.content_string
@@ -188,7 +188,7 @@ class Preview:
         if later:
             self.pending = (corpus, update)
             return f"rendered {pages} page(s); the data files next"
-        self.data_files = _data_files(update.statics)
+        self.statics = update.statics
         return f"rendered {pages} page(s)"
 
     def finish(self) -> None:
@@ -206,7 +206,7 @@ class Preview:
                 self._apply_statics(site, update)
             except Exception as exc:
                 self._recover(exc)
-            self.data_files = _data_files(update.statics)
+            self.statics = update.statics
 
     def _recover(self, exc: Exception) -> str:
         """The site is half updated: make it whole."""
@@ -216,8 +216,10 @@ class Preview:
         return f"{reason}: built the whole site"
 
     def waits_for(self, path: str) -> bool:
-        """Is this site path a data file the last save has yet to write?"""
-        return self.pending is not None and path in self.data_files
+        """Is this site path a data file the last save has yet to write? (Copies of files, the theme's
+        and the browser libraries, never change with a save.)"""
+        content = self.statics.get(path)
+        return self.pending is not None and content is not None and not isinstance(content, Path)
 
     def _needs_full_build(self, site: Site) -> str | None:
         if not site.partial:
@@ -354,11 +356,6 @@ def _static_files(config: MkDocsConfig, before: dict[str, File], update: Update)
             file = static_file(config, path, content)
         files[path] = file
     return files
-
-
-def _data_files(statics: dict[str, StaticContent]) -> frozenset[str]:
-    """The static files a save may change: all but copies of files (the theme's, the browser libraries)."""
-    return frozenset(path for path, content in statics.items() if not isinstance(content, Path))
 
 
 def _refill(file: File, content: StaticContent) -> bool:
