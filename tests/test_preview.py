@@ -372,3 +372,24 @@ def test_what_parts_look_up_is_carried_over_when_some_are_made_again() -> None:
     assert {k: v for k, v in after.part_readers[0].items() if v} == fresh.part_readers[0]
     assert {k: v for k, v in after.part_readers[1].items() if v} == fresh.part_readers[1]
     assert before.part_readers == ({("attacks", "a"): {0, 1}, ("attacks", "b"): {1}}, {"x": {0, 2}})  # unchanged
+
+
+def test_relationship_maps_are_made_again_only_when_an_actor_changes(template: Path, tmp_path: Path) -> None:
+    """The maps show actors only: a saved attack leaves them as they were, the same bytes object;
+    a saved actor makes them again."""
+    from generator.check import load_corpus
+    from generator.corpus import Project, forget_derived
+    from generator.generate import Statics
+    from generator.kept import KeptFiles
+
+    root = copy_project(template, tmp_path / "project")
+    kept, statics = KeptFiles(forget_derived), Statics()
+    before = statics.files(load_corpus(Project(root), kept))
+    maps = [path for path in before if path.startswith("data/charts/actors")]
+    assert maps
+    retitle(root, "attacks", 0, "Renamed")
+    after = statics.files(load_corpus(Project(root), kept))
+    assert all(after[path] is before[path] for path in maps)
+    retitle(root, "actors", 0, "Renamed")
+    again = statics.files(load_corpus(Project(root), kept))
+    assert not any(again[path] is before[path] for path in maps)
