@@ -179,7 +179,9 @@ def _load_record(kind: str, path: str, rel: str) -> LoadedRecord:
         return LoadedRecord(problems, None, None)
     record_file = RecordFile(kind, file.stem, rel, data, text, raw)
     record, problems = validate(data, KINDS[kind], rel)
-    entry = Entry(kind, file.stem, rel, data, text, raw, record) if record is not None else None
+    # One file, read once: what is worked out from it (its citations) serves both objects.
+    entry = (Entry(kind, file.stem, rel, data, text, raw, record, derived=record_file.derived)
+             if record is not None else None)
     return LoadedRecord(problems, record_file, entry)
 
 

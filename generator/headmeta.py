@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from html.parser import HTMLParser
 
 import markdown
@@ -32,18 +33,41 @@ class _Text(HTMLParser):
 _MARKUP = re.compile(r"[*_`\[\]<>&#!{}|\\~]|^\s*(?:[-+]|\d+[.)])\s", re.MULTILINE)
 
 
-def plain_text(prose: str) -> str:
-    """Prose as a reader would read it aloud: no citations, no note markers, no Markdown, one line."""
+# A blank line before an unindented line ends every block Markdown has here (no raw HTML, and no
+# link definitions: safe_markdown escapes both): the text before it reads the same converted alone.
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n(?=\S)")
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's converter: making one costs as much as converting a paragraph."""
+    if not hasattr(_local, "converter"):
+        _local.converter = markdown.Markdown()
+    return _local.converter  # type: ignore[no-any-return]
+
+
+def plain_text(prose: str, enough: int | None = None) -> str:
+    """Prose as a reader would read it aloud: no citations, no note markers, no Markdown, one line.
+    With ``enough``, the opening blocks only, up to the first past that many characters: a
+    description needs the start of a long summary, and converting the rest would cost most."""
     groups = find_citations(prose)
     starts = [0] + [group.end for group in groups]
     kept = "".join(prose[start:group.start].rstrip() for start, group in zip(starts, groups, strict=False))
     kept += prose[starts[-1]:]
     if not _MARKUP.search(kept):
         return " ".join(kept.split())
-    parser = _Text()
-    parser.feed(markdown.markdown(safe_markdown(kept)))
-    parser.close()
-    return " ".join("".join(parser.parts).split())
+    texts, length, converter = [], 0, _converter()
+    for block in _BLOCK_BREAK.split(safe_markdown(kept)):
+        parser = _Text()
+        parser.feed(converter.reset().convert(block))
+        parser.close()
+        texts.append(" ".join("".join(parser.parts).split()))
+        length += len(texts[-1]) + 1
+        if enough is not None and length > enough + 1:
+            break
+    return " ".join(text for text in texts if text)
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
@@ -55,7 +79,7 @@ def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
 
 
 def description(summary: str) -> str:
-    return shorten(plain_text(summary))
+    return shorten(plain_text(summary, enough=DESCRIPTION_LENGTH))
 
 
 def highwire_date(day: dt.date) -> str:

@@ -20,19 +20,24 @@ from pathlib import Path
 
 import feedparser
 import jsonschema
+import markdown
 import pytest
 import rispy
 from click.testing import CliRunner
 from conftest import FIXTURES
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pybtex.database import parse_string
 
+from generator import headmeta
 from generator.bibstyle import clean_latex
 from generator.changes import content_date, newest_days, record_history, site_history
 from generator.check import load_corpus
 from generator.cli import main
 from generator.corpus import Project, Publishing, publishing
-from generator.headmeta import description, plain_text, yaml_string
+from generator.headmeta import description, plain_text, shorten, yaml_string
 from generator.pagecite import bibtex, csl_json, one_line, page_reference, ris
+from generator.prose import safe_markdown
 from generator.render import render_latest, render_publishing
 from generator.site import project_for
 
@@ -280,6 +285,51 @@ def test_a_description_is_plain_text() -> None:
                                    "A second paragraph & more.")
     long = description("word " * 100)
     assert len(long) <= 200 and long.endswith("…") and "  " not in long
+
+
+class _AllText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _whole_text(prose: str) -> str:
+    """The prose converted in one piece, as a reader's browser shows it: what the description starts with."""
+    parser = _AllText()
+    parser.feed(markdown.markdown(safe_markdown(prose)))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+_MARKDOWN_BITS = [*"ab *_`[]()<>&#!{}|\\~-+1.:=\n\t", "\n\n", "\n\n    ", "    ", "> ", "- ", "1. ",
+                  "](https://example.org)", "word "]
+_PROSE = st.lists(st.sampled_from(_MARKDOWN_BITS), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(blocks=st.lists(_PROSE, min_size=1, max_size=8))
+@example(blocks=["- a list item", "    its second paragraph, & more"])  # one block over a blank line
+def test_a_description_from_the_opening_blocks_is_the_one_from_the_whole(blocks: list[str]) -> None:
+    # A description converts a long summary block by block, and only as far as it needs.
+    prose = "\n\n".join(blocks)
+    whole = _whole_text(prose)
+    if not headmeta._MARKUP.search(prose):
+        whole = " ".join(prose.split())
+    assert plain_text(prose) == whole
+    assert description(prose) == shorten(whole)
+
+
+def test_a_description_converts_no_more_of_a_summary_than_it_shows(monkeypatch) -> None:
+    paragraph = "A *militant* group " + "word " * 60
+    expected = shorten(_whole_text(paragraph))
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: converted.append(text) or convert(self, text))
+    assert description("\n\n".join([paragraph] * 20)) == expected
+    assert len(converted) == 1
 
 
 def test_front_matter_strings_read_back_exactly() -> None:
