@@ -87,22 +87,17 @@ def highwire_date(day: dt.date) -> str:
     return day.strftime("%Y/%m/%d")
 
 
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;/?'()-")
+# Letters, digits and plain punctuation: what a front matter string keeps as it is.
+_NOT_PLAIN = re.compile(r"[^a-zA-Z0-9 .,:;/?'()-]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def yaml_string(text: str) -> str:
     """Any text as a YAML double-quoted scalar that every YAML reader (MkDocs' front matter) reads back
     exactly. Only letters, digits and plain punctuation stay as they are; every other character is an
     escape, so that not even a Markdown or HTML reader of the raw page finds markup in it."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in _PLAIN:
-            out.append(char)
-        elif code <= 0xFF:
-            out.append(f"\\x{code:02x}")
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
+    return '"' + _NOT_PLAIN.sub(_escape, text) + '"'

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
@@ -78,9 +78,18 @@ def _slug(value: str) -> Md:
     return Md(value)
 
 
+class _Environment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain dict, not Jinja's ChainMap over the environment's: every
+        render copies them into its context, and a ChainMap copies key by key in Python (a page of
+        2,000 records has thousands of parts, each a render). Ours are all set before any template
+        loads, as Jinja asks."""
+        return {**self.globals, **(d or {})}
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=PackageLoader("generator", "templates"),
         autoescape=False,
         finalize=_finalize,

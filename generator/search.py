@@ -49,8 +49,8 @@ SOURCE_KIND, PAGE_KIND = "Source", "Page"
 SOURCES_TITLE = "Sources"  # the heading of sources.md.j2
 # Prose fields are Markdown: the snippet shows the words, never the marks or a link's target.
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MARKS = re.compile(r"[*_`\\]+|^\s*(?:[-+>]|\d+[.)]|#+|!!!.*$)\s*", re.MULTILINE)
-_SPACE = re.compile(r"\s+")
+_LINE_MARKS = re.compile(r"^\s*(?:[-+>]|\d+[.)]|#+|!!!.*$)\s*", re.MULTILINE)  # items, quotes, headings
+_INLINE_MARKS = str.maketrans("", "", "*_`\\")  # emphasis, code, escapes: never the start of a line mark
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, as the worker's /[\p{L}\p{N}]+/u
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _NOT_WORDS = frozenset({"cite", "key", "locator", "actor", "reviewed", "coordinates", "as_of"})
@@ -71,9 +71,9 @@ def tokens(text: str) -> list[str]:
 
 def plain_text(markdown: str) -> str:
     """Prose as the words a reader sees: no citations, Markdown marks or link targets."""
-    text = CITATION_GROUP.sub("", markdown)
-    text = _MARKS.sub("", _LINK.sub(r"\1", text))
-    return _SPACE.sub(" ", text).replace(" .", ".").replace(" ,", ",").strip()
+    text = _LINK.sub(r"\1", CITATION_GROUP.sub("", markdown)) if "[" in markdown else markdown
+    text = _LINE_MARKS.sub("", text).translate(_INLINE_MARKS)
+    return " ".join(text.split()).replace(" .", ".").replace(" ,", ",")
 
 
 def gist(text: str) -> str:
@@ -276,17 +276,18 @@ class SearchIndex:
 
     def _replace(self, number: int, old: DocTerms, new: DocTerms, touched: set[str], touched_phrases: set[str]) -> None:
         """Document ``number``'s postings: ``old`` out, ``new`` in, noting the terms whose postings changed."""
-        for field, before, after in ((NAMES, old.names, new.names),
-                                     (SUMMARY, dict.fromkeys(old.summary, 1), dict.fromkeys(new.summary, 1)),
-                                     (TEXT, dict.fromkeys(old.text, 1), dict.fromkeys(new.text, 1))):
-            for term in before.keys() | after.keys():
-                if before.get(term) != after.get(term):
-                    postings = self.terms.setdefault(term, [{}, {}, {}])
-                    if term in after:
-                        postings[field][number] = after[term]
-                    else:
-                        del postings[field][number]
-                    touched.add(term)
+        gained = (dict(new.names.items() - old.names.items()), dict.fromkeys(new.summary - old.summary, 1),
+                  dict.fromkeys(new.text - old.text, 1))
+        lost = (old.names.keys() - new.names.keys(), old.summary - new.summary, old.text - new.text)
+        for field in (NAMES, SUMMARY, TEXT):
+            for term, value in gained[field].items():
+                postings = self.terms.get(term)
+                if postings is None:
+                    postings = self.terms[term] = [{}, {}, {}]
+                postings[field][number] = value
+            for term in lost[field]:
+                del self.terms[term][field][number]
+            touched.update(gained[field], lost[field])
         for phrase in set(old.phrases) ^ set(new.phrases):
             numbers = self.phrases.setdefault(phrase, [])
             if phrase in new.phrases:
