@@ -287,18 +287,9 @@ def test_a_description_is_plain_text() -> None:
     assert len(long) <= 200 and long.endswith("…") and "  " not in long
 
 
-class _AllText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def _whole_text(prose: str) -> str:
     """The prose converted in one piece, as a reader's browser shows it: what the description starts with."""
-    parser = _AllText()
+    parser = headmeta._Text()  # every piece of text, as the generator's own reader takes it
     parser.feed(markdown.markdown(safe_markdown(prose)))
     parser.close()
     return " ".join("".join(parser.parts).split())
