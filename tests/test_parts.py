@@ -78,8 +78,7 @@ def build_with(root: Path, site: str, in_parts: bool) -> tuple[Any, BriefsPlugin
     assert isinstance(plugin, BriefsPlugin)
     plugin.generator = Generator() if in_parts else None
     build(config)
-    # A build keeps nothing of what its pages were made of; a live preview keeps the update.
-    assert plugin.in_parts is in_parts and (plugin.update is not None) is in_parts
+    assert plugin.update is not None and plugin.in_parts is in_parts
     return config, plugin
 
 
