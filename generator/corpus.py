@@ -194,14 +194,6 @@ def forget_derived(loaded: Any) -> None:
                 file.derived.clear()
 
 
-def let_go(corpus: Corpus) -> None:
-    """Done with the corpus: what was worked out from each file refers back to it (a record page's
-    context holds its record), and only the collector would free such cycles; cleared, the files
-    and everything made from them are freed as soon as nothing else holds them."""
-    for file in corpus.files:
-        file.derived.clear()
-
-
 def _load_kind(project: Project, kind: str, corpus: Corpus, kept: KeptFiles) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     diagnostics = corpus.diagnostics

@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from .check import load_corpus
 from .citations import find_citations
 from .compiled import THEME_TEMPLATES
-from .corpus import Corpus, Project, let_go, publishing
+from .corpus import Corpus, Project, publishing
 from .diagnostics import Severity, format_text, summary
 from .generate import GeneratedPage, Generator, StaticContent, Update, fill_markers
 from .kept import KeptFiles
@@ -146,25 +146,19 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
-        corpus = self._load()
-        update = (self.generator or Generator()).update(corpus, self.progress)
-        self.adopt(update)
+        generator = self.generator or Generator()  # a build's own is let go with the corpus it holds
+        self.update = generator.update(self._load(), self.progress)  # the corpus is held by the generator only
+        self.adopt(self.update)
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")):
                 files.remove(file)
             elif file.is_documentation_page():
                 file.edit_uri = f"{self.project.content}/{file.src_uri}"
-        for page in update.pages:
+        for page in self.update.pages:
             files.append(page_file(config, page, in_parts=self.in_parts))
-        for path, content in update.statics.items():
+        for path, content in self.update.statics.items():
             files.append(static_file(config, path, content))
         find_citations.cache_clear()  # it holds every prose text: the pages are made
-        if self.generator is None:
-            # A build: MkDocs needs the files only. The corpus and what was made of it (half the heap at
-            # 2,000 records) go before the pages are converted, which a large heap slows by a tenth.
-            let_go(corpus)
-        else:
-            self.update = update  # a live preview updates the site it describes
         return files
 
     def adopt(self, update: Update) -> None:
