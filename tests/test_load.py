@@ -91,3 +91,15 @@ def test_nul_byte_and_non_utf8(tmp_path: Path) -> None:
 
 def test_non_text_keys_are_refused() -> None:
     assert diags("? [a, b]\n: 1\n") == ["a.yaml:1:3: error: a key must be plain text [yaml-key]"]
+
+
+def test_a_record_file_and_its_record_work_out_their_citations_once() -> None:
+    # The load's checks walk the file, the exports its record: one walk serves both.
+    from conftest import FIXTURES
+
+    from generator.check import load_corpus
+    from generator.corpus import Project, file_facts
+
+    corpus = load_corpus(Project(FIXTURES / "basic"))
+    entries = corpus.entries()
+    assert entries and all(file_facts(entry) is corpus.facts[entry.path] for entry in entries)
