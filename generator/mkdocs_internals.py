@@ -70,7 +70,7 @@ def render_theme_templates(built: Built) -> None:
         _build_theme_template(name, built.env, built.files, built.config, built.nav)
 
 
-def _inclusion(serving: bool) -> Callable[[Any], bool]:
+def inclusion(serving: bool) -> Callable[[Any], bool]:
     from mkdocs.structure.files import InclusionLevel
 
     return InclusionLevel.is_in_serve if serving else InclusionLevel.is_included  # type: ignore[return-value]

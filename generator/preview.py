@@ -73,7 +73,7 @@ class Site:
         if kept is None or kept[0] is not self.built.files:
             files = self.built.files
             found = (files.documentation_pages() if serving is None
-                     else files.documentation_pages(inclusion=internals._inclusion(serving)))
+                     else files.documentation_pages(inclusion=internals.inclusion(serving)))
             kept = self._pages[serving] = (files, found)
         return kept[1]
 
