@@ -11,7 +11,12 @@ from .models import Cited
 # A bracket whose text starts with @ (after optional space or a minus) is a citation group.
 CITATION_GROUP = re.compile(r"\[(\s*-?@[^\[\]]*)\]")
 # Greedy, no backtracking: a key has no space or comma, a locator ends at its last non-space.
-_ITEM = re.compile(r"\s*-?@(?P<key>\w[\w:.#$%&+?<>~/-]*)\s*(?:,\s*(?P<locator>\S(?:.*\S)?))?\s*")
+_KEY = r"\w[\w:.#$%&+?<>~/-]*"
+_ITEM = re.compile(rf"\s*-?@(?P<key>{_KEY})\s*(?:,\s*(?P<locator>\S(?:.*\S)?))?\s*")
+# The groups of CITATION_GROUP in one pass. Most cite one source: the first branch reads its key
+# and locator at once (_ITEM's, with no ';' or bracket); any other group is its body, parsed below.
+_GROUPS = re.compile(rf"\[(?:\s*-?@(?P<key>{_KEY})\s*(?:,\s*(?P<locator>[^\s\[\];](?:[^\n\[\];]*[^\s\[\];])?))?\s*"
+                     r"|(?P<body>\s*-?@[^\[\]]*))\]")
 
 
 class CitationGroup(NamedTuple):
@@ -40,5 +45,12 @@ def parse_group(body: str, offset: int) -> tuple[Cited, ...]:
 @lru_cache(maxsize=1 << 18)
 def find_citations(text: str) -> tuple[CitationGroup, ...]:
     """Every citation group in ``text``, in order; raises CitationSyntaxError on a malformed one."""
-    return tuple(CitationGroup(match.start(), match.end(), parse_group(match.group(1), match.start()))
-                 for match in CITATION_GROUP.finditer(text))
+    if "@" not in text:
+        return ()
+    groups = []
+    for match in _GROUPS.finditer(text):
+        key, locator, body = match.group("key", "locator", "body")
+        start = match.start()
+        citations = (Cited(key, locator),) if body is None else parse_group(body, start)
+        groups.append(CitationGroup(start, match.end(), citations))
+    return tuple(groups)

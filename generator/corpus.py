@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from .bibliography import Bibliography, load_bibliography
-from .citations import CitationSyntaxError, find_citations
+from .citations import CitationGroup, CitationSyntaxError, find_citations
 from .diagnostics import Diagnostic, Position, error
 from .kept import KeptFiles, listing
 from .load import PosDict, load_file, text_position
-from .models import KINDS, SLUG_PATTERN, Cited, Marked, RefMarker, SeedNote, walk_data
+from .models import KINDS, SLUG_PATTERN, Marked, RefMarker, SeedNote, walk_data
 from .progress import Progress
 from .validate import locate, validate
 
@@ -269,16 +269,26 @@ class Spot(NamedTuple):
         return text_position(self.file.text, base, self.text, self.offset) if self.text else base
 
 
+# Where citations are written: a cite field (loc, "", one group of one) or a prose field (loc,
+# its text, its groups). A Spot is made from it only for a diagnostic.
+Written = tuple[tuple[Any, ...], str, tuple[CitationGroup, ...]]
+
+
 @dataclass
 class FileFacts:
     """What one walk over a record file finds: citations, references by id, prose fields."""
 
-    citations: list[tuple[Spot, tuple[Cited, ...]]] = field(default_factory=list)  # those written together
+    written: list[Written] = field(default_factory=list)  # citations, in file order
     refs: list[Marked] = field(default_factory=list)
     prose: list[Marked] = field(default_factory=list)
     citation_offsets: dict[tuple[Any, ...], list[int]] = field(default_factory=dict)  # prose loc → groups
     problems: list[Diagnostic] = field(default_factory=list)  # citations that do not parse
     uses: dict[str, list[Use]] = field(default_factory=dict)  # citation key → where this file cites it, sorted
+
+    def spots(self, file: RecordFile, key: str) -> list[Spot]:
+        """Where this file cites ``key``: one spot per citation of it."""
+        return [Spot(file, loc, text, group.start) for loc, text, groups in self.written
+                for group in groups for cited in group.citations if cited.key == key]
 
 
 def file_facts(file: RecordFile) -> FileFacts:
@@ -291,28 +301,36 @@ def _walk(file: RecordFile) -> FileFacts:
     for item in walk_data(file.data, KINDS[file.kind]):
         if not isinstance(item, Marked):
             loc, citation = item
-            facts.citations.append((Spot(file, loc), (citation,)))
+            facts.written.append((loc, "", (CitationGroup(0, 0, (citation,)),)))
         elif isinstance(item.marker, RefMarker):
             facts.refs.append(item)
         else:
             facts.prose.append(item)
-            try:
-                groups = find_citations(item.value)
-            except CitationSyntaxError as exc:
-                facts.problems.append(error(Spot(file, item.loc, item.value, exc.offset).pos,
-                                            "citation-syntax", str(exc)))
-                continue
-            if groups:
-                facts.citation_offsets[item.loc] = [group.start for group in groups]
-            facts.citations += [(Spot(file, item.loc, item.value, group.start), group.citations)
-                                for group in groups]
-    uses: dict[str, set[Use]] = defaultdict(set)
-    for spot, citations in facts.citations:
-        use = Use(file.kind, file.id, field_label(spot.loc))
-        for citation in citations:
-            uses[citation.key].add(use)
-    facts.uses = {key: sorted(found) for key, found in uses.items()}
+            _read_citations(file, item, facts)
+    facts.uses = _uses(file, facts.written)
     return facts
+
+
+def _read_citations(file: RecordFile, prose: Marked, facts: FileFacts) -> None:
+    try:
+        groups = find_citations(prose.value)
+    except CitationSyntaxError as exc:
+        facts.problems.append(error(Spot(file, prose.loc, prose.value, exc.offset).pos,
+                                    "citation-syntax", str(exc)))
+        return
+    if groups:
+        facts.citation_offsets[prose.loc] = [group.start for group in groups]
+        facts.written.append((prose.loc, prose.value, groups))
+
+
+def _uses(file: RecordFile, written: list[Written]) -> dict[str, list[Use]]:
+    uses: dict[str, set[Use]] = defaultdict(set)
+    for loc, _, groups in written:
+        use = Use(file.kind, file.id, field_label(loc))  # a field is one use, however many citations it has
+        for group in groups:
+            for cited in group.citations:
+                uses[cited.key].add(use)
+    return {key: sorted(found) for key, found in uses.items()}
 
 
 def _check_references(corpus: Corpus) -> None:
@@ -328,7 +346,7 @@ def _check_references(corpus: Corpus) -> None:
             else:
                 diagnostics += [error(spot.pos, "unknown-citation", f"unknown citation key '{key}'",
                                       _did_you_mean(key, keys))
-                                for spot, citations in facts.citations for c in citations if c.key == key]
+                                for spot in facts.spots(file, key)]
         for item in facts.refs:
             target = item.marker.kind  # type: ignore[union-attr]
             if item.value not in corpus.known_ids[target]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.check import load_corpus
-from generator.citations import CitationSyntaxError, find_citations
+from generator.citations import CITATION_GROUP, CitationSyntaxError, find_citations, parse_group
 from generator.corpus import Project
 from generator.models import Citation
 from generator.notes import PageNotes
@@ -26,6 +28,37 @@ def test_pandoc_forms() -> None:
 def test_malformed_citation() -> None:
     with pytest.raises(CitationSyntaxError, match=r"malformed citation '\[@\]'"):
         list(find_citations("x [@]"))
+
+
+def _by_definition(text: str) -> list[tuple[int, int, tuple[object, ...]]] | int:
+    """Each bracket that starts with @ is a group of ';'-separated items (or the offset of the
+    first that does not parse)."""
+    try:
+        return [(m.start(), m.end(), parse_group(m.group(1), m.start())) for m in CITATION_GROUP.finditer(text)]
+    except CitationSyntaxError as exc:
+        return exc.offset
+
+
+def _found(text: str) -> list[tuple[int, int, tuple[object, ...]]] | int:
+    try:
+        return [(g.start, g.end, g.citations) for g in find_citations.__wrapped__(text)]
+    except CitationSyntaxError as exc:
+        return exc.offset
+
+
+# Prose made of what citations are made of, and what could break one: brackets, separators,
+# line breaks (a locator stops at one), other white space, and words.
+_PIECES = ["[", "]", "@", "-", ";", ",", " ", "\n", "\t", "\u2028", "\x1c", "p.", "12", "doe2023", "a:b", "é", "x#y",
+           "[@", "[@k", ", p. 3", "]."]
+_PROSE = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PROSE)
+@example("A [@k, p. 3\n4] and [@a; @b, ch. 2] [ -@c , 5 ]")
+@example("[@k, ;] [@k,p;] [@k, p. 3 ;] [@k ,] [@k p]")
+def test_citations_are_found_in_one_pass_as_the_definition_reads_them(text: str) -> None:
+    assert _found(text) == _by_definition(text)
 
 
 @pytest.fixture(scope="module")
