@@ -545,6 +545,23 @@ def _model_plan(model: type[BaseModel]) -> tuple[tuple[str, Plan], ...]:
     return tuple((name, plan) for name, plan in plans if plan != _SKIP)
 
 
+def _classes(annotation: Any) -> set[type]:
+    """Every class an annotation names, inside lists, unions and Annotated layers."""
+    args = get_args(annotation)
+    if get_origin(annotation) is Annotated:
+        args = args[:1]
+    found = {annotation} if isinstance(annotation, type) and not args else set()
+    return found.union(*(_classes(arg) for arg in args))
+
+
+@cache
+def fields_holding(model: type[BaseModel], wanted: tuple[type, ...]) -> tuple[str, ...]:
+    """The fields of ``model`` whose values can be, or hold at any depth, a ``wanted`` model."""
+    return tuple(name for name, info in model.model_fields.items()
+                 if any(issubclass(cls, wanted) or (issubclass(cls, BaseModel) and fields_holding(cls, wanted))
+                        for cls in _classes(info.annotation)))
+
+
 def walk_data(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()) -> list[Found]:
     """Every citation and marked string in raw record data, read through the model's fields.
 

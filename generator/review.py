@@ -27,6 +27,7 @@ from .models import (
     SourcedDate,
     SourcedNumber,
     Status,
+    fields_holding,
 )
 from .words import label
 
@@ -229,10 +230,10 @@ def _sourced_fields(model: Any, prefix: str = "") -> list[tuple[str, list[Any]]]
     return found
 
 
-def _judged(model: Any, loc: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+def _judged(model: BaseModel, loc: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
     """(where, object) for every term, geocode and name inside a record."""
     found: list[tuple[tuple[Any, ...], Any]] = []
-    for name in type(model).model_fields:
+    for name in fields_holding(type(model), JUDGED):  # not the many citations and figures
         value = getattr(model, name)
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for index, item in items:
