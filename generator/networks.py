@@ -9,6 +9,7 @@ node links to its actor's page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -218,9 +219,14 @@ def force_network(nodes: list[dict[str, Any]], links: list[dict[str, Any]]) -> d
     return spec
 
 
+def _by_name(corpus: Corpus) -> Callable[[str], tuple[str, str]]:
+    """Actors by name, and two of one name by id: a set's order changes from one process to the next."""
+    return lambda id: (corpus.title("actors", id).casefold(), id)
+
+
 def actor_network(corpus: Corpus, entry: Entry, own: list[dict[str, Any]]) -> dict[str, Any]:
     """One actor, the actors it has relations with (ring-ordered by name), and those relations only."""
-    ids = sorted(_others(entry.id, own), key=lambda id: corpus.title("actors", id).casefold())
+    ids = sorted(_others(entry.id, own), key=_by_name(corpus))
     nodes = _nodes(corpus, [entry.id, *ids], entry.id)
     # Drawn again only when the actor, its relations or its neighbours' names change (a live preview).
     return derived(entry, "network", partial(ring_network, nodes, own), inputs=(nodes, own))
@@ -228,8 +234,7 @@ def actor_network(corpus: Corpus, entry: Entry, own: list[dict[str, Any]]) -> di
 
 def site_network(corpus: Corpus, links: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Every actor with a relation, and every relation; None beyond what a screen can show."""
-    ids = sorted({link["source"] for link in links} | {link["target"] for link in links},
-                 key=lambda id: corpus.title("actors", id).casefold())
+    ids = sorted({link["source"] for link in links} | {link["target"] for link in links}, key=_by_name(corpus))
     if not ids or len(ids) > SITE_MAP_LIMIT:
         return None
     return force_network(_nodes(corpus, ids, None), links)

@@ -4,12 +4,16 @@ a tap showing what a hover shows."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from browser import chromium, serve
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 from generator.check import load_corpus
 from generator.cli import main
@@ -157,3 +161,37 @@ def test_chart_text_is_at_least_12_px(browser, site) -> None:
         ([name, chart]) => [name, Math.min(...[...chart.querySelectorAll('svg text')]
             .map(t => parseFloat(getComputedStyle(t).fontSize)))]))""")
     assert sizes and all(size >= 12 for size in sizes.values()), sizes
+
+
+_NETWORKS = """
+import hashlib, sys
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from generator.charts import network_files
+from generator.check import load_corpus
+from generator.corpus import Project
+files = network_files(load_corpus(Project(Path(sys.argv[1]))))
+print(hashlib.sha256(b"".join(path.encode() + files[path] for path in sorted(files))).hexdigest())
+"""
+
+
+def test_actors_of_one_name_are_drawn_in_the_same_order_in_every_process(tmp_path: Path) -> None:
+    """Two actors with one name, both related to a third: the maps do not follow a set's order,
+    which changes with each process's string hashing."""
+    root = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "basic", root, ignore=shutil.ignore_patterns("expected", "site"))
+    group = root / "content" / "actors" / "example-group.yaml"
+    relations = "".join(f"  - actor: twin-{n}\n    type: {{value: ally, cite: [doe2023]}}\n    cite: [doe2023]\n"
+                        for n in "ab")
+    group.write_text(group.read_text(encoding="utf-8").replace("relations:\n", "relations:\n" + relations),
+                     encoding="utf-8")
+    for n in "ab":
+        (root / "content" / "actors" / f"twin-{n}.yaml").write_text(
+            "name: Twin Front\ncategory: militant-group\nsummary: A group [@doe2023].\nreviewed: 2026-11-20\n",
+            encoding="utf-8")
+    digests = {subprocess.run([sys.executable, "-c", _NETWORKS, str(root)], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
+    assert len(digests) == 1, digests
