@@ -9,6 +9,11 @@ processors of ``mkdocs.structure.pages``: ``_RawHTMLPreprocessor``, ``_ExtractAn
 ``_RelativePathTreeprocessor``), and keeps Material's tags plugin, which gathers every page's tags, in step
 with pages that are added, removed or rendered again (its ``mappings`` and ``listings``).
 
+A build on two cores (second_core.py) converts a page in a child process as ``_populate_page``
+does, bar the plugins' events (``MkDocsConfig._current_page``, ``Page.read_source``, ``Page.render``),
+and hands this process what ``Page.render`` sets: ``content``, ``toc``, ``_title_from_render``,
+``present_anchor_ids`` and ``links_to_anchors``.
+
 The risk is bounded but real: MkDocs 1.6.1 is the last 1.x release (MkDocs 2 is another program),
 and a 1.x bug-fix release, or a Material release, may still rename or change any of these.
 ``tests/test_mkdocs_internals.py`` checks each one by name and behaviour, so an upgrade fails there,
@@ -22,7 +27,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import markdown
 from jinja2 import Environment
@@ -96,6 +101,40 @@ def markdown_converter(page: Page, config: MkDocsConfig, files: Files) -> Callab
         return html, anchors.present_anchor_ids | raw_html.present_anchor_ids
 
     return convert
+
+
+class Converted(NamedTuple):
+    """What ``Page.render`` sets on a page, as it pickles: the files linked to, by their path."""
+
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links: dict[str, dict[str, str]] | None
+
+
+def convert_page(page: Page, config: MkDocsConfig, files: Files) -> tuple[str, Converted]:
+    """(the Markdown, what converting it set): ``_populate_page`` without the plugins' events."""
+    config._current_page = page
+    try:
+        page.read_source(config)
+        markdown = page.markdown
+        assert markdown is not None
+        page.render(config, files)
+    finally:
+        config._current_page = None
+    links = page.links_to_anchors
+    return markdown, Converted(page.content or "", page.toc, page._title_from_render, page.present_anchor_ids,
+                               None if links is None else {file.src_uri: found for file, found in links.items()})
+
+
+def set_converted(page: Page, done: Converted, files: Files) -> None:
+    """Leave ``page`` as converting it here would have."""
+    page.content, page.toc, page._title_from_render, page.present_anchor_ids = (
+        done.content, done.toc, done.title, done.anchors)
+    if done.links is not None:
+        linked = {path: files.get_file_from_path(path) for path in done.links}
+        page.links_to_anchors = {file: done.links[path] for path, file in linked.items() if file is not None}
 
 
 def tags_plugin(config: MkDocsConfig) -> Any | None:

@@ -27,10 +27,11 @@ from .generate import GeneratedPage, Generator, StaticContent, Update, fill_mark
 from .kept import KeptFiles
 from .mdext import REQUIRED
 from .memory import making_long_lived, release_long_lived
-from .mkdocs_internals import markdown_converter
+from .mkdocs_internals import inclusion, markdown_converter
 from .parts import Convert, PartsHTML, Run
 from .progress import Advance, Progress, no_step
 from .sanitize import sanitize
+from .second_core import SecondCore, convert_on_two_cores
 from .vendor import SCRIPT, STYLESHEET, THEME
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -93,6 +94,7 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         self.parts_html: dict[str, PartsHTML] = {}  # kept across a live preview's builds
         self.converters: dict[str, tuple[Files, Convert]] = {}
         self.sanitizer: ThreadPoolExecutor | None = None
+        self.second_core: SecondCore | None = None  # converting half of a build's pages
         self.sanitizing: list[tuple[Page, Future[str]]] = []
         # A live preview keeps its generator, and what the last build was made of (MkDocs' own objects).
         self.generator: Generator | None = None
@@ -181,10 +183,14 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
         for parts in self.parts_html.values():
             parts.forget(names)
 
+    @event_priority(-100)  # last: the pages are the ones every plugin left
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav  # what a live preview's partial builds render pages with
         pages = len(files.documentation_pages())
         self.converting, self.writing = self._stage("Converting pages", pages), self._stage("Writing pages", pages)
+        if not self.in_parts:  # a build: MkDocs converts these pages next, in this order
+            converted = [file.page for file in files.documentation_pages(inclusion=inclusion(serving=False))]
+            self.second_core = convert_on_two_cores(config, files, [page for page in converted if page])
         return nav
 
     def _stage(self, label: str, total: int) -> Advance:
@@ -219,14 +225,21 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         env.bytecode_cache = THEME_TEMPLATES  # mkdocs serve rebuilds reuse what earlier builds compiled
         self.env, self.files = env, files
+        self._stop_second_core()
         for page, cleaned in self.sanitizing:
             page.content = cleaned.result()
         self._stop_sanitizing()
         return env
 
     def on_build_error(self, error: Exception) -> None:
+        self._stop_second_core()
         self._stop_sanitizing()
         self._end_progress()
+
+    def _stop_second_core(self) -> None:
+        if self.second_core is not None:
+            self.second_core.close()
+            self.second_core = None
 
     def _stop_sanitizing(self) -> None:
         if self.sanitizer is not None:

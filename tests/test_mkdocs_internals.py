@@ -143,3 +143,27 @@ def test_no_other_module_imports_mkdocs_internals() -> None:
                                                                  "_RawHTMLPreprocessor"))]
     assert offenders == []
 
+
+
+def test_converting_a_page_sets_what_a_second_core_sends_back(built: internals.Built) -> None:
+    """second_core.py hands a page what ``Page.render`` sets on it; it must be all that it sets."""
+    import pickle
+
+    file = built.files.get_file_from_path("attacks/example-market-bombing.md")
+    assert file is not None and file.page is not None
+    page = file.page
+    page.read_source(built.config)
+    before = dict(vars(page))
+    page.render(built.config, built.files)
+    changed = {name for name, value in vars(page).items() if name not in before or before[name] is not value}
+    assert changed == {"content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}, RELIED_ON
+    rendered = {name: vars(page)[name] for name in changed}
+    assert rendered["links_to_anchors"], "the page links to an anchor of another page"
+
+    _, done = internals.convert_page(page, built.config, built.files)
+    for name in changed:
+        setattr(page, name, None)
+    internals.set_converted(page, pickle.loads(pickle.dumps(done)), built.files)  # as it crosses the pipe
+    assert {name: vars(page)[name] for name in changed if name != "toc"} == {
+        name: value for name, value in rendered.items() if name != "toc"}
+    assert str(page.toc) == str(rendered["toc"]) and [a.id for a in page.toc] == [a.id for a in rendered["toc"]]
