@@ -46,7 +46,7 @@ def test_bench_runs_and_reports_the_ratios(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     for label in ("build/floor", "check/parse", "growth", "serve reload at N=20", "reload(20)/reload(12)",
-                  "serve reload, shipped content", "MB after saves"):
+                  "serve reload, shipped content", "MB after saves", "build, 1 core"):
         assert label in result.stdout
     assert (tmp_path / "n12" / "site" / "index.html").is_file()
     assert (tmp_path / "n12-render" / "site" / "index.html").is_file()

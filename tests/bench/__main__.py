@@ -106,6 +106,7 @@ class Result:
     n: int
     stats: CorpusStats
     build: list[float] = field(default_factory=list)
+    build_one_core: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
     check: list[float] = field(default_factory=list)
     parse: list[float] = field(default_factory=list)
@@ -143,9 +144,9 @@ def prepare_size(n: int, seed: int, out: Path) -> Sized:
     return Sized(corpus_dir, render_dir, Result(n, stats))
 
 
-def _timed(result: Result, name: str, args: list[str]) -> None:
+def _timed(result: Result, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
     """Run a command; its seconds and peak memory go to the measurement ``name``."""
-    run = run_child(args)
+    run = run_child(args, env=env)
     getattr(result, name).append(run.seconds)
     result.peak(name, run.maxrss_kib)
 
@@ -156,6 +157,7 @@ def measure_once(sized: Sized, search_only: bool = False) -> None:
     result, config = sized.result, str(sized.corpus / "mkdocs.yml")
     _timed(result, "build", [tool("briefs"), "build", "-f", config])
     if not search_only:
+        _timed(result, "build_one_core", [tool("briefs"), "build", "-f", config], env={"BRIEFS_CORES": "1"})
         _timed(result, "floor", [tool("mkdocs"), "build", "-f", str(sized.render / "mkdocs.yml")])
         _timed(result, "check_cli", [tool("briefs"), "check", "-f", config])
     for _ in range(1 if search_only else INPROC_RUNS):
@@ -255,8 +257,13 @@ def report(results: list[Result], seed: int, repeat: int, out: Path) -> str:
             f"{r.med('check'):>7.3f} {r.med('parse'):>7.3f} {r.med('check') / r.med('parse'):>11.2f} "
             f"{r.med('generate'):>7.2f} {r.med('static'):>7.2f} {r.med('check_cli'):>10.2f} "
             f"{r.rss['build'] / 1024:>8.0f} {r.rss['floor'] / 1024:>8.0f} {r.rss['check_cli'] / 1024:>8.0f}")
+    lines += ["", f"{'N':>6} {'build, 1 core':>13} {'/floor':>7}  "
+                  "(BRIEFS_CORES=1: the generator's own cost over MkDocs')"]
+    lines += [f"{r.n:>6} {r.med('build_one_core'):>13.2f} {r.med('build_one_core') / r.med('floor'):>7.2f}"
+              for r in results if r.build_one_core]
     lines += ["",
-              "build = briefs build (subprocess); floor = mkdocs build of the briefs render tree, no plugin;",
+              "build = briefs build (subprocess; pages converted on two cores where there are two);",
+              "floor = mkdocs build of the briefs render tree, no plugin (one core);",
               f"check = load_corpus in-process ({INPROC_RUNS} fresh processes per repetition, as are parse, gen "
               "and static); parse = read + yaml.load(CSafeLoader) of the same YAML files;",
               "gen = generate() in-process; static = static_files() in-process (exports, charts);",

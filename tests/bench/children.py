@@ -27,9 +27,9 @@ class Run:
     stdout: str
 
 
-def run_child(args: list[str], cwd: Path | None = None) -> Run:
+def run_child(args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     """Run a command to completion; wall time and its own peak RSS (os.wait4), never a shell."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=env)
