@@ -10,8 +10,8 @@ conversion logged are logged here, in the page's turn, so ``--strict`` counts th
 a build on one core leaves it: tests/test_second_core.py compares the two sites byte for byte.
 
 Only where it is safe:
-- ``os.fork`` exists and this process runs no other thread (a lock held by one would stay held
-  in the child), so a live preview, which serves from threads, converts on one core;
+- on Linux, in a process that runs no other thread (a lock held by one would stay held in the
+  child), so a live preview, which serves from threads, converts on one core;
 - every Markdown extension is Python-Markdown's own or ours, which keep nothing across pages (an
   extension that gathers anchors for a plugin, such as mkdocs-autorefs', would gather them in the
   child);
@@ -27,6 +27,7 @@ import logging
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -49,18 +50,22 @@ log = logging.getLogger("mkdocs.plugins.briefs")
 
 def wanted(config: MkDocsConfig, pages: int) -> bool:
     """Is a second core there, needed and safe for this build?"""
-    if os.environ.get("BRIEFS_CORES", "") == "1" or not hasattr(os, "fork") or pages < 2:
-        return False
-    if _cores() < 2:
-        return False
-    if threading.active_count() > 1 or not set(config.plugins) <= _PAGE_SAFE_PLUGINS:
+    # macOS has fork too, but its system libraries may not survive one without an exec.
+    return (os.environ.get("BRIEFS_CORES", "") != "1" and sys.platform.startswith("linux") and pages >= 2
+            and _cores() >= 2 and threading.active_count() == 1 and safe_to_share(config))
+
+
+def safe_to_share(config: MkDocsConfig) -> bool:
+    """Would a page converted in a child be the page converted here? Not with an extension that
+    keeps something from page to page, nor with a plugin that may change more than the Markdown."""
+    if not set(config.plugins) <= _PAGE_SAFE_PLUGINS:
         return False
     return all(module.startswith(_STATELESS_EXTENSIONS) for module in extension_modules(config))
 
 
 def _cores() -> int:
     """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return len(os.sched_getaffinity(0))
 
 
 def extension_modules(config: MkDocsConfig) -> list[str]:

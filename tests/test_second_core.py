@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from mkdocs.config import load_config
+
+from generator.second_core import safe_to_share
 
 ROOT = Path(__file__).resolve().parents[1]
 SECOND_CORE = re.compile(r"briefs: (\d+) pages were converted on a second core")
@@ -63,3 +66,22 @@ def test_a_build_on_two_cores_reports_each_warning_once_in_its_page_turn(two_bui
     assert len([line for line in on_one if "-missing.md" in line]) == 3, on_one
     assert len([line for line in on_one if "-nowhere" in line]) == 3, on_one
     assert on_two == on_one  # --strict counts them alike
+
+
+@pytest.mark.parametrize(("extension", "plugin", "safe"), [
+    (None, None, True),
+    ("abbr", None, True),  # Python-Markdown's own, by its short name
+    ("markdown.extensions.smarty", None, True),
+    ("pymdownx.superfences", None, False),  # not known to keep nothing across pages
+    (None, "material/offline", False),  # a plugin whose page events were not read
+])
+def test_only_known_extensions_and_plugins_share_the_pages(project, extension, plugin, safe) -> None:
+    config_file = project("basic")
+    text = config_file.read_text(encoding="utf-8")
+    if extension:
+        text = text.replace("markdown_extensions:\n", f"markdown_extensions:\n  - {extension}\n")
+    if plugin:
+        text = text.replace("plugins:\n", f"plugins:\n  - {plugin}\n")
+    config_file.write_text(text, encoding="utf-8")
+    config = load_config(str(config_file))
+    assert safe_to_share(config) is safe
