@@ -9,14 +9,15 @@ from typing import NamedTuple
 from .models import Cited
 
 # A bracket whose text starts with @ (after optional space or a minus) is a citation group.
-CITATION_GROUP = re.compile(r"\[(\s*-?@[^\[\]]*)\]")
+_GROUP_BODY = r"\s*-?@[^\[\]]*"
+CITATION_GROUP = re.compile(rf"\[({_GROUP_BODY})\]")
 # Greedy, no backtracking: a key has no space or comma, a locator ends at its last non-space.
 _KEY = r"\w[\w:.#$%&+?<>~/-]*"
 _ITEM = re.compile(rf"\s*-?@(?P<key>{_KEY})\s*(?:,\s*(?P<locator>\S(?:.*\S)?))?\s*")
 # The groups of CITATION_GROUP in one pass. Most cite one source: the first branch reads its key
 # and locator at once (_ITEM's, with no ';' or bracket); any other group is its body, parsed below.
 _GROUPS = re.compile(rf"\[(?:\s*-?@(?P<key>{_KEY})\s*(?:,\s*(?P<locator>[^\s\[\];](?:[^\n\[\];]*[^\s\[\];])?))?\s*"
-                     r"|(?P<body>\s*-?@[^\[\]]*))\]")
+                     rf"|(?P<body>{_GROUP_BODY}))\]")
 
 
 class CitationGroup(NamedTuple):

@@ -186,11 +186,11 @@ class BriefsPlugin(BasePlugin[BriefsConfig]):
     @event_priority(-100)  # last: the pages are the ones every plugin left
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav  # what a live preview's partial builds render pages with
-        pages = len(files.documentation_pages())
-        self.converting, self.writing = self._stage("Converting pages", pages), self._stage("Writing pages", pages)
-        if not self.in_parts:  # a build: MkDocs converts these pages next, in this order
-            converted = [file.page for file in files.documentation_pages(inclusion=inclusion(serving=False))]
-            self.second_core = convert_on_two_cores(config, files, [page for page in converted if page])
+        pages = files.documentation_pages(inclusion=inclusion(serving=False))  # a build's: MkDocs converts them next
+        self.converting = self._stage("Converting pages", len(pages))
+        self.writing = self._stage("Writing pages", len(pages))
+        if not self.in_parts:
+            self.second_core = convert_on_two_cores(config, files, [file.page for file in pages if file.page])
         return nav
 
     def _stage(self, label: str, total: int) -> Advance:

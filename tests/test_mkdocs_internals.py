@@ -144,7 +144,6 @@ def test_no_other_module_imports_mkdocs_internals() -> None:
     assert offenders == []
 
 
-
 def test_converting_a_page_sets_what_a_second_core_sends_back(built: internals.Built) -> None:
     """second_core.py hands a page what ``Page.render`` sets on it; it must be all that it sets."""
     import pickle
