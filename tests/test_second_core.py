@@ -85,3 +85,23 @@ def test_only_known_extensions_and_plugins_share_the_pages(project, extension, p
     config_file.write_text(text, encoding="utf-8")
     config = load_config(str(config_file))
     assert safe_to_share(config) is safe
+
+
+_WANTED = """
+import sys, threading
+from mkdocs.config import load_config
+from generator.second_core import wanted
+config = load_config(sys.argv[1])
+alone = wanted(config, 10)
+stop = threading.Event()
+threading.Thread(target=stop.wait).start()
+print(alone, wanted(config, 10))
+stop.set()
+"""
+
+
+def test_a_process_with_another_thread_converts_on_one_core(project) -> None:
+    """A lock another thread holds at the fork would stay held in the child: no second core then."""
+    done = subprocess.run([sys.executable, "-c", _WANTED, str(project("basic"))], capture_output=True, text=True,
+                          env={**os.environ, "BRIEFS_CORES": ""}, check=True, cwd=ROOT)
+    assert done.stdout.split() == ["True", "False"]
