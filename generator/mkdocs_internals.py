@@ -4,8 +4,9 @@ A live preview renders again a few pages of a site MkDocs has already built. MkD
 public interface for that, so this module calls what its own ``build()`` calls for one page or one
 theme template (``mkdocs.commands.build._populate_page``, ``_build_page``, ``_build_theme_template``),
 serves the site with MkDocs' live-reload server (``mkdocs.livereload.LiveReloadServer``, the one
-``mkdocs serve`` uses), converts parts of a long page as MkDocs converts the page (with the Markdown
-processors of ``mkdocs.structure.pages``: ``_RawHTMLPreprocessor``, ``_ExtractAnchorsTreeprocessor``,
+``mkdocs serve`` uses; its ``observer`` replaced by the same watchdog observer with a ``stat`` of our
+own), converts parts of a long page as MkDocs converts the page (with the Markdown processors of
+``mkdocs.structure.pages``: ``_RawHTMLPreprocessor``, ``_ExtractAnchorsTreeprocessor``,
 ``_RelativePathTreeprocessor``), and keeps Material's tags plugin, which gathers every page's tags, in step
 with pages that are added, removed or rendered again (its ``mappings`` and ``listings``).
 
@@ -42,8 +43,10 @@ from mkdocs.structure.pages import (
     _RawHTMLPreprocessor,
     _RelativePathTreeprocessor,
 )
+from watchdog.observers.polling import PollingObserverVFS
 
 TAGS_PLUGINS = ("material/tags", "tags")
+WATCH_INTERVAL = 0.5  # seconds between two looks at the watched files, as under mkdocs serve
 
 
 @dataclass
@@ -188,10 +191,16 @@ def tags_export_held(config: MkDocsConfig) -> Iterator[Callable[[], None]]:
         plugin.config.export = True
 
 
-def live_reload_server(builder: Callable[[], None], host: str, port: int, root: str, mount_path: str) -> Any:
+def live_reload_server(builder: Callable[[], None], host: str, port: int, root: str, mount_path: str,
+                       stat: Callable[[str], os.stat_result] = os.stat) -> Any:
     """The server ``mkdocs serve`` uses: it serves ``root``, calls ``builder`` after a watched file
-    changes, and reloads the browsers once the builder has returned."""
-    return LiveReloadServer(builder=builder, host=host, port=port, root=root, mount_path=mount_path)
+    changes, and reloads the browsers once the builder has returned. It looks at the watched files
+    as ``mkdocs serve`` does, with watchdog's polling observer, but through ``stat``."""
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=root, mount_path=mount_path,
+                              polling_interval=WATCH_INTERVAL)
+    # PollingObserverVFS is PollingObserver with its stat and listdir given (it is not a subclass)
+    server.observer = PollingObserverVFS(stat, os.scandir, polling_interval=WATCH_INTERVAL)  # type: ignore[assignment]
+    return server
 
 
 log = logging.getLogger("mkdocs.plugins.briefs")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 import sys
 import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -123,7 +125,8 @@ def serve(config_file: Path, dev_addr: str) -> None:
             click.echo(f"briefs: the data files failed:\n{status.failure}", err=True)
 
     builder()
-    server = internals.live_reload_server(builder, host, int(port), str(site_dir), mount_path)
+    server = internals.live_reload_server(builder, host, int(port), str(site_dir), mount_path,
+                                          stat=between_builds(preview.lock))
     server.error_handler = lambda code: error_page() if status.banner() else _site_page(site_dir, code)
     server.set_app(with_banner(server.serve_request, status, mount_path))
     for path in (config_file, project.content_dir, project.root / project.bib, project.root / project.seeds):
@@ -136,6 +139,19 @@ def serve(config_file: Path, dev_addr: str) -> None:
     finally:
         server.shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def between_builds(lock: AbstractContextManager[Any]) -> Callable[[str], os.stat_result]:
+    """How the server looks at a watched file: never while a build holds ``lock``. It looks at every
+    file twice a second, and each look lets go of the interpreter lock and waits to take it back, so
+    at 2,000 records its looks slowed a save's build by about a third. A file saved during a build is
+    seen when the build is done, which is as soon as the next build could start anyway."""
+
+    def stat(path: str) -> os.stat_result:
+        with lock:
+            return os.stat(path)
+
+    return stat
 
 
 def _first_build(preview: Preview) -> str:

@@ -5,6 +5,8 @@ differs from a build."""
 from __future__ import annotations
 
 import inspect
+import os
+import time
 from pathlib import Path
 
 import material
@@ -67,6 +69,29 @@ def test_the_live_reload_server_takes_a_builder_and_serves_a_folder() -> None:
     assert {"builder", "host", "port", "root", "mount_path"} <= set(parameters), RELIED_ON
     for method in ("watch", "serve", "shutdown", "serve_request", "set_app"):
         assert callable(getattr(LiveReloadServer, method, None)), f"LiveReloadServer.{method}: {RELIED_ON}"
+
+
+def test_the_live_reload_server_watches_files_with_its_observer(tmp_path: Path) -> None:
+    """``watch`` schedules on the server's ``observer``: the one given our ``stat`` looks at the files."""
+    looked_at: list[str] = []
+
+    def stat(path: str) -> os.stat_result:
+        looked_at.append(path)
+        return os.stat(path)
+
+    (tmp_path / "record.yaml").write_text("title: A\n")
+    server = internals.live_reload_server(lambda: None, "127.0.0.1", 0, str(tmp_path), "/", stat=stat)
+    try:
+        server.watch(str(tmp_path))
+        server.observer.start()
+        deadline = time.monotonic() + 10
+        while str(tmp_path / "record.yaml") not in looked_at and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
+    assert str(tmp_path / "record.yaml") in looked_at, f"LiveReloadServer.observer: {RELIED_ON}"
 
 
 @pytest.fixture

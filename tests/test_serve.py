@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from bench.serve import free_port, page_text, seconds_until
+
+from generator.serve import between_builds
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,3 +93,17 @@ def test_mkdocs_serve_still_works(project, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_the_server_looks_at_the_files_only_between_builds(tmp_path: Path) -> None:
+    """A look at a watched file waits while a build holds the preview's lock (each look would
+    otherwise take the interpreter lock from the build), and is made once the build lets go."""
+    lock = threading.RLock()
+    stat = between_builds(lock)
+    record = tmp_path / "record.yaml"
+    record.write_text("title: A\n")
+    looked = threading.Event()
+    with lock:  # a build
+        threading.Thread(target=lambda: (stat(str(record)), looked.set()), daemon=True).start()
+        assert not looked.wait(0.3)
+    assert looked.wait(10)
