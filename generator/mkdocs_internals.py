@@ -170,25 +170,20 @@ def reset_tag_listings(config: MkDocsConfig) -> None:
 
 
 @contextmanager
-def tags_export_held(config: MkDocsConfig) -> Iterator[Callable[[], None]]:
-    """Material's tags plugin writes every page's tags to a file (``export_file``, tags.json) in each
-    build's ``on_env``: within this block it does not, and the call yielded writes it as the plugin
-    would have (a live preview writes it with the data files, after the pages)."""
+def tags_held(config: MkDocsConfig) -> Iterator[None]:
+    """Material's tags plugin fills every listing and writes every page's tags to a file (tags.json)
+    in each build's ``on_env``: within this block it does neither (a live preview does both later,
+    with the pages that hold the listings). Its tags on the pages rendered meanwhile are unchanged:
+    they depend on each listing's page and settings, which stay, not on what the listings hold."""
     plugin = tags_plugin(config)
-    if plugin is None or not plugin.config.export or plugin.mappings is None:
-        yield lambda: None
+    if plugin is None or not plugin.config.enabled:
+        yield
         return
-    from material.plugins.tags.structure.mapping.storage import MappingStorage
-
-    def export() -> None:
-        path = os.path.normpath(os.path.join(config.site_dir, plugin.config.export_file))
-        MappingStorage(plugin.config).save(path, plugin.mappings)
-
-    plugin.config.export = False
+    plugin.config.enabled = False
     try:
-        yield export
+        yield
     finally:
-        plugin.config.export = True
+        plugin.config.enabled = True
 
 
 def live_reload_server(builder: Callable[[], None], host: str, port: int, root: str, mount_path: str,

@@ -7,9 +7,11 @@ came or went, tag listings, the pages Material's search index is made of, and th
 Everything else stays as the last build wrote it. The result is the site a full build makes
 (``tests/test_preview.py`` checks it byte for byte after random edits).
 
-Under ``briefs serve`` a save that neither adds nor removes a page writes its pages first and its
-data files (exports, search index, charts: at 2,000 records, a sixth of a save's work) once the
-browsers reload (``finish``); a request for one of them waits until it is written.
+Under ``briefs serve`` a save that neither adds nor removes a page writes the pages of records and
+source notes first. The pages made from many records (the indexes, Sources, Review, Timeline, tag
+listings, the home page's blocks) and the data files (exports, search index, charts) follow once the
+browsers reload (``finish``): they are what grows with the corpus, and a request for one of them
+waits until it is written.
 
 What the generator does not track falls back to a full build, said in one line: mkdocs.yml,
 hand-written pages and other files in the docs folder, theme overrides, and any MkDocs plugin this
@@ -22,7 +24,7 @@ import gc
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +95,9 @@ class Preview:
         self.site: Site | None = None
         self.problems: list[Diagnostic] = []  # content errors the site does not show yet
         # A save's data files, when it left them for after the browsers reloaded (``finish``).
-        self.pending: tuple[Corpus, Update] | None = None
+        self.pending: Pending | None = None
         self.statics: dict[str, StaticContent] = {}  # the static files written last, by site path
-        self.lock = threading.RLock()  # one build at a time: a save's, or the data files of the last
-        self.export_tags: Callable[[], None] = _nothing  # the tags plugin's file, when a save left it for later
+        self.lock = threading.RLock()  # one build at a time: a save's, or the rest of the last
 
     # ------------------------------------------------------------------ full builds
 
@@ -104,7 +105,7 @@ class Preview:
         """A full build, as ``mkdocs build`` (or the first build of ``mkdocs serve``) makes it; with
         content errors, none (``problems`` names them) and the site stays as it was."""
         with self.lock:
-            self.pending, self.export_tags = None, _nothing
+            self.pending = None
             self._build_all()
 
     def _build_all(self) -> None:
@@ -154,8 +155,9 @@ class Preview:
 
     def rebuild(self, data_later: bool = False) -> str:
         """Bring the site up to date with the project's files; one line says what was done. With
-        ``data_later``, a save that neither adds nor removes a page leaves the data files (exports,
-        search index, charts, citation files) to ``finish``: the pages show first."""
+        ``data_later``, a save that neither adds nor removes a page leaves the pages made from many
+        records and the data files (exports, search index, charts, citation files) to ``finish``: the
+        pages of the records it changed show first."""
         with self.lock:
             self.finish()
             return self._rebuild(data_later)
@@ -182,31 +184,29 @@ class Preview:
         if not later:
             generator.update_statics(corpus, update)
         try:
-            pages = self._apply(site, update, later)
+            pages, left = self._apply(site, update, later)
         except Exception as exc:  # the site is half updated: make it whole
             return self._recover(exc)
         if later:
-            self.pending = (corpus, update)
-            return f"rendered {pages} page(s); the data files next"
+            self.pending = Pending(corpus, update, left)
+            return f"rendered {len(pages)} page(s); {len(left)} more and the data files next"
         self.statics = update.statics
-        return f"rendered {pages} page(s)"
+        return f"rendered {len(pages)} page(s)"
 
     def finish(self) -> None:
-        """The data files of the last save, if it left them for later."""
+        """The pages and data files the last save left for later, if it did."""
         with self.lock:
             if self.pending is None or self.site is None:
                 return
-            (corpus, update), self.pending = self.pending, None
+            pending, self.pending = self.pending, None
             site = self.site
             assert site.plugin.generator is not None
-            site.plugin.generator.update_statics(corpus, update)
-            export_tags, self.export_tags = self.export_tags, _nothing
+            site.plugin.generator.update_statics(pending.corpus, pending.update)
             try:
-                export_tags()
-                self._apply_statics(site, update)
+                self._apply_statics(site, pending.update, pending.pages)
             except Exception as exc:
                 self._recover(exc)
-            self.statics = update.statics
+            self.statics = pending.update.statics
 
     def _recover(self, exc: Exception) -> str:
         """The site is half updated: make it whole."""
@@ -216,10 +216,12 @@ class Preview:
         return f"{reason}: built the whole site"
 
     def waits_for(self, path: str) -> bool:
-        """Is this site path a data file the last save has yet to write? (Copies of files, the theme's
-        and the browser libraries, never change with a save.)"""
+        """Is this site path a page or a data file the last save has yet to write? (Copies of files,
+        the theme's and the browser libraries, never change with a save.)"""
+        if self.pending is None:
+            return False
         content = self.statics.get(path)
-        return self.pending is not None and content is not None and not isinstance(content, Path)
+        return (content is not None and not isinstance(content, Path)) or path in self.pending.addresses
 
     def _needs_full_build(self, site: Site) -> str | None:
         if not site.partial:
@@ -231,7 +233,8 @@ class Preview:
         path = Path(changed[0])
         return f"{path.relative_to(site.project.root) if path.is_relative_to(site.project.root) else path} changed"
 
-    def _apply(self, site: Site, update: Update, data_later: bool = False) -> int:
+    def _apply(self, site: Site, update: Update, data_later: bool = False) -> tuple[list[Page], list[Page]]:
+        """(the pages built, the pages left for ``finish``: with ``data_later``, those made from many records)"""
         built, config, plugin = site.built, site.built.config, site.plugin
         before = dict(built.files.src_uris)
         generated = {page.path: page for page in update.pages}
@@ -256,29 +259,30 @@ class Preview:
             if file.is_documentation_page():
                 Page(None, file, config)
         plugin.adopt(update)
-        to_populate = self._to_populate(site, update, added, gone)
-        self._build(site, to_populate, [files[path] for path in update.changed_statics], gone,
+        pages, left = self._to_populate(site, update, added, gone), []
+        if data_later:
+            of_one = {page.path for page in update.pages if page.source}  # a record's or a source note's
+            left = [page for page in pages if page.file.src_uri not in of_one]
+            pages = [page for page in pages if page.file.src_uri in of_one]
+        self._build(site, pages, [files[path] for path in update.changed_statics], gone,
                     pages_changed=bool(added) or any(file.is_documentation_page() for file in gone),
-                    tags_later=data_later)
-        return len(to_populate)
+                    listings_later=data_later)
+        return pages, left
 
-    def _apply_statics(self, site: Site, update: Update) -> None:
-        """The data files a save left for later; pages that name one that came or went, again."""
+    def _apply_statics(self, site: Site, update: Update, pages: list[Page]) -> None:
+        """The pages and data files a save left for later; pages that name a file that came or went, again."""
         built, config = site.built, site.built.config
         before = dict(built.files.src_uris)
         statics = _static_files(config, before, update)
         fresh = [file for path, file in statics.items() if before.get(path) is not file]
         gone = [before[path] for path in update.removed if path in before]
-        changed = [statics[path] for path in update.changed_statics]
-        if not (fresh or gone):
-            for file in changed:
-                file.copy_file()
-            return
-        set_exclusions(fresh, config)
-        built.files = Files(site.base + [before[page.path] for page in update.pages] + list(statics.values()))
-        wanted = self._mentioning(site, update, [file.src_uri for file in fresh + gone])
-        pages = [file.page for file in site.documentation_pages() if file.src_uri in wanted and file.page]
-        self._build(site, pages, changed, gone, pages_changed=False)
+        if fresh or gone:
+            set_exclusions(fresh, config)
+            built.files = Files(site.base + [before[page.path] for page in update.pages] + list(statics.values()))
+            wanted = self._mentioning(site, update, [file.src_uri for file in fresh + gone])
+            wanted |= {page.file.src_uri for page in pages}
+            pages = [file.page for file in site.documentation_pages() if file.src_uri in wanted and file.page]
+        self._build(site, pages, [statics[path] for path in update.changed_statics], gone, pages_changed=False)
 
     def _mentioning(self, site: Site, update: Update, paths: list[str]) -> set[str]:
         """The pages whose Markdown names one of these files: a link of theirs may now resolve otherwise."""
@@ -304,9 +308,10 @@ class Preview:
                 if file.src_uri in wanted and file.page is not None]
 
     def _build(self, site: Site, pages: list[Page], statics: list[File], gone: list[File], pages_changed: bool,
-               tags_later: bool = False) -> None:
-        """What ``mkdocs build`` does, for these pages and files only; with ``tags_later``, the tags
-        plugin's file of every page's tags is left to ``finish``, with the data files."""
+               listings_later: bool = False) -> None:
+        """What ``mkdocs build`` does, for these pages and files only; with ``listings_later``, the tags
+        plugin's listings and its file of every page's tags are left to ``finish``, with the pages that
+        hold the listings."""
         built, config = site.built, site.built.config
         nav_titles = _nav_titles(site)
         config.plugins.on_pre_build(config=config)
@@ -317,9 +322,8 @@ class Preview:
             dates = [page.update_date for page in pages]
             internals.populate(built, pages)
             internals.order_tags(config, [file.page for file in site.documentation_pages() if file.page])
-            with internals.tags_export_held(config) if tags_later else nullcontext(_nothing) as export_tags:
+            with internals.tags_held(config) if listings_later else nullcontext():
                 built.env = config.plugins.on_env(built.env, config=config, files=built.files)
-            self.export_tags = export_tags
             for file in gone:  # first: a renamed record's redirect is written where its page was
                 _remove_output(file, self.site_dir)
                 file.page = None  # a page and its file refer to each other: let both go
@@ -343,8 +347,18 @@ class Preview:
             raise
 
 
-def _nothing() -> None:
-    pass
+@dataclass
+class Pending:
+    """What a save left for ``finish``: its data files, and the pages made from many records."""
+
+    corpus: Corpus
+    update: Update
+    pages: list[Page]
+
+    @property
+    def addresses(self) -> set[str]:
+        """The pages' site paths, as a request names them ("attacks/", "attacks/index.html")."""
+        return {address for page in self.pages for address in (page.file.url, page.file.dest_uri)}
 
 
 def _static_files(config: MkDocsConfig, before: dict[str, File], update: Update) -> dict[str, File]:

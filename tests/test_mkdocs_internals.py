@@ -137,19 +137,24 @@ def test_material_tags_keeps_each_pages_tags_by_url_and_its_listings_in_a_set(bu
     assert plugin.listings.data == set()
 
 
-def test_material_tags_export_can_be_held_and_written_later(built: internals.Built) -> None:
-    """The tags plugin writes its file of every page's tags in on_env, by its ``export`` setting;
-    held, the file is written by the call it gives, with the same bytes."""
+def test_material_tags_can_be_held_from_filling_its_listings_and_writing_its_file(built: internals.Built) -> None:
+    """The tags plugin fills every listing and writes its file of every page's tags in on_env, unless
+    it is disabled; held, it does neither, and is enabled again after."""
     plugin = internals.tags_plugin(built.config)
-    assert plugin is not None and plugin.config.export, RELIED_ON
+    assert plugin is not None and plugin.config.export and plugin.listings.data, RELIED_ON
     exported = Path(built.config.site_dir) / plugin.config.export_file
     written = exported.read_bytes()
     exported.unlink()
-    with internals.tags_export_held(built.config) as export:
+
+    def listed() -> int:
+        return sum(len(tree.mappings) for listing in plugin.listings for tree in listing)
+
+    before = listed()
+    with internals.tags_held(built.config):
         built.config.plugins.on_env(built.env, config=built.config, files=built.files)
-    assert not exported.exists() and plugin.config.export
-    export()
-    assert exported.read_bytes() == written
+    assert not exported.exists() and listed() == before and plugin.config.enabled
+    built.config.plugins.on_env(built.env, config=built.config, files=built.files)
+    assert exported.read_bytes() == written and listed() > before, RELIED_ON  # filled again: once more each
 
 
 def test_material_search_starts_a_fresh_index_on_config(built: internals.Built) -> None:

@@ -307,8 +307,9 @@ def test_a_saved_title_makes_again_only_what_shows_it(template: Path, tmp_path: 
 
 
 def test_a_save_shows_its_pages_before_its_data_files(template: Path, tmp_path: Path) -> None:
-    """Under ``briefs serve`` the pages a save changed are written first; the exports, search index and
-    charts after, and a request for one of those waits until it is written."""
+    """Under ``briefs serve`` the pages of the records a save changed are written first; the pages made
+    from many records, the exports, search index and charts after, and a request for one of those
+    waits until it is written."""
     from generator import mkdocs_internals as internals
     from generator.serve import Status, with_banner
 
@@ -322,15 +323,18 @@ def test_a_save_shows_its_pages_before_its_data_files(template: Path, tmp_path: 
     assert "data files next" in preview.rebuild(data_later=True)
     assert title in (site / "attacks" / attack.stem / "index.html").read_text()
     assert title not in (site / "data" / "briefs.json").read_text()
+    assert title not in (site / "attacks" / "index.html").read_text()
     assert preview.waits_for("data/briefs.json") and not preview.waits_for(f"attacks/{attack.stem}/")
+    assert preview.waits_for("attacks/") and preview.waits_for("attacks/index.html")
 
     server = internals.live_reload_server(lambda: None, "127.0.0.1", 0, str(site), "/")
     try:
         app = with_banner(server.serve_request, Status(preview))
-        sent = b"".join(app({"PATH_INFO": "/data/briefs.json", "REQUEST_METHOD": "GET"}, lambda *_: None))
+        sent = b"".join(app({"PATH_INFO": "/attacks/", "REQUEST_METHOD": "GET"}, lambda *_: None))
     finally:
         server.server_close()
     assert title.encode() in sent and preview.pending is None
+    assert title in (site / "data" / "briefs.json").read_text()
     fresh = tmp_path / "fresh"
     Preview(root / "mkdocs.yml", fresh, SERVE_URL).build()
     assert_same_site(site, fresh)
