@@ -94,7 +94,7 @@ class Preview:
         self.kept = KeptFiles(forget_derived)
         self.site: Site | None = None
         self.problems: list[Diagnostic] = []  # content errors the site does not show yet
-        # A save's data files, when it left them for after the browsers reloaded (``finish``).
+        # What a save left for after the browsers reloaded (``finish``): pages made from many records, data files.
         self.pending: Pending | None = None
         self.statics: dict[str, StaticContent] = {}  # the static files written last, by site path
         self.lock = threading.RLock()  # one build at a time: a save's, or the rest of the last
