@@ -143,9 +143,9 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
 def between_builds(lock: AbstractContextManager[Any]) -> Callable[[str], os.stat_result]:
     """How the server looks at a watched file: never while a build holds ``lock``. It looks at every
-    file twice a second, and each look lets go of the interpreter lock and waits to take it back, so
-    at 2,000 records its looks slowed a save's build by about a third. A file saved during a build is
-    seen when the build is done, which is as soon as the next build could start anyway."""
+    file twice a second (2,000 files at 2,000 records), and each look lets go of the interpreter lock
+    and waits to take it back from the build. A file saved during a build is seen when the build is
+    done, which is as soon as the next build could start anyway."""
 
     def stat(path: str) -> os.stat_result:
         with lock:
