@@ -191,8 +191,7 @@ def live_reload_server(builder: Callable[[], None], host: str, port: int, root: 
     """The server ``mkdocs serve`` uses: it serves ``root``, calls ``builder`` after a watched file
     changes, and reloads the browsers once the builder has returned. It looks at the watched files
     as ``mkdocs serve`` does, with watchdog's polling observer, but through ``stat``."""
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=root, mount_path=mount_path,
-                              polling_interval=WATCH_INTERVAL)
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=root, mount_path=mount_path)
     # PollingObserverVFS is PollingObserver with its stat and listdir given (it is not a subclass)
     server.observer = PollingObserverVFS(stat, os.scandir, polling_interval=WATCH_INTERVAL)  # type: ignore[assignment]
     return server

@@ -317,7 +317,7 @@ class Preview:
         config.plugins.on_pre_build(config=config)
         try:
             internals.forget_tags(config, [file.url for file in gone if file.is_documentation_page()])
-            if any(page.file.src_uri in {file.src_uri for file in site.listings} for page in pages):
+            if any(page.file in site.listings for page in pages):
                 internals.reset_tag_listings(config)
             dates = [page.update_date for page in pages]
             internals.populate(built, pages)
